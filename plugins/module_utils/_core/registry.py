@@ -1,0 +1,215 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Registry value model with Windows semantics.
+
+Key paths and value names compare case-insensitively, hives have long and short spellings, values are
+typed (a REG_SZ "1" is not a REG_DWORD 1), and paths below ``WOW6432Node`` live in the 32-bit view.
+The JSON shape used on the wire to the host is ``{"hive", "key", "name", "type", "data"}`` with DWORD and
+QWORD data as unsigned integers, REG_BINARY as lowercase hex and REG_MULTI_SZ as a list of strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .errors import Problem, ValidationError, unknown
+
+HIVES: dict[str, str] = {
+    "HKLM": "HKLM", "HKEY_LOCAL_MACHINE": "HKLM",
+    "HKCU": "HKCU", "HKEY_CURRENT_USER": "HKCU",
+    "HKCR": "HKCR", "HKEY_CLASSES_ROOT": "HKCR",
+    "HKU": "HKU", "HKEY_USERS": "HKU",
+    "HKCC": "HKCC", "HKEY_CURRENT_CONFIG": "HKCC",
+}
+LONG_HIVE: dict[str, str] = {
+    "HKLM": "HKEY_LOCAL_MACHINE", "HKCU": "HKEY_CURRENT_USER", "HKCR": "HKEY_CLASSES_ROOT",
+    "HKU": "HKEY_USERS", "HKCC": "HKEY_CURRENT_CONFIG",
+}
+
+REG_TYPES = ("REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD")
+DWORD_MAX = 0xFFFFFFFF
+QWORD_MAX = 0xFFFFFFFFFFFFFFFF
+
+
+def split_path(path: str, option: str = "path") -> tuple[str, str]:
+    """Split 'HKEY_LOCAL_MACHINE\\A\\B' (or 'HKLM:\\A\\B') into ('HKLM', 'A\\B')."""
+    head, _sep, rest = str(path).lstrip().partition("\\")
+    hive = HIVES.get(head.strip().rstrip(":").upper())
+    if hive is None:
+        raise ValidationError([Problem(option, unknown("registry hive", head, HIVES))])
+    return hive, normalize_key(rest)
+
+
+def normalize_key(key: str) -> str:
+    """Collapse repeated backslashes and strip the leading/trailing ones; keep case and inner spaces."""
+    return "\\".join(part for part in key.split("\\") if part != "")
+
+
+@dataclass(frozen=True)
+class RegRef:
+    """Where a value lives. Equality and hashing ignore case, as Windows does."""
+
+    hive: str = field(compare=False)
+    key: str = field(compare=False)
+    name: str = field(compare=False)
+    _norm: tuple[str, str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", normalize_key(self.key))
+        object.__setattr__(self, "_norm", (self.hive, self.key.casefold(), self.name.casefold()))
+
+    @property
+    def view(self) -> str:
+        """'32' for WOW6432Node paths (opened in the 32-bit view), else '64'."""
+        return "32" if "wow6432node" in self.key.casefold().split("\\") else "64"
+
+    @property
+    def key_norm(self) -> tuple[str, str]:
+        return self._norm[0], self._norm[1]
+
+    @property
+    def long_key(self) -> str:
+        return f"{LONG_HIVE[self.hive]}\\{self.key}"
+
+    def __str__(self) -> str:
+        return f"{self.hive}\\{self.key}\\{self.name or '(Default)'}"
+
+    def to_json(self) -> dict:
+        return {"hive": self.hive, "key": self.key, "name": self.name}
+
+
+def ref(path: str, name: str) -> RegRef:
+    hive, key = split_path(path)
+    return RegRef(hive, key, name)
+
+
+@dataclass(frozen=True)
+class RegValue:
+    """A typed registry value; construction checks the data against the type."""
+
+    type: str
+    data: int | str | bytes | tuple
+
+    def __post_init__(self) -> None:
+        problem = _check_data(self.type, self.data)
+        if problem:
+            raise ValidationError([Problem("value", problem)])
+        if self.type == "REG_MULTI_SZ":
+            object.__setattr__(self, "data", tuple(self.data))
+
+    def to_json(self) -> dict:
+        data: object = self.data
+        if isinstance(data, bytes):
+            data = data.hex()
+        elif isinstance(data, tuple):
+            data = list(data)
+        return {"type": self.type, "data": data}
+
+    def display(self) -> str:
+        """Short human form: 'dword:0x00000001', 'sz:"1"'."""
+        if self.type in ("REG_DWORD", "REG_QWORD"):
+            width = 8 if self.type == "REG_DWORD" else 16
+            return f"{self.type[4:].lower()}:0x{self.data:0{width}x}"
+        if isinstance(self.data, bytes):
+            return f"{self.type[4:].lower()}:{self.data.hex()}"
+        return f"{self.type[4:].lower()}:{self.data!r}"
+
+
+def dword(value: int) -> RegValue:
+    return RegValue("REG_DWORD", value)
+
+
+def sz(value: str) -> RegValue:
+    return RegValue("REG_SZ", value)
+
+
+def _check_data(reg_type: str, data: object) -> str | None:
+    if reg_type not in REG_TYPES:
+        return unknown("registry type", reg_type, REG_TYPES)
+    if reg_type in ("REG_DWORD", "REG_QWORD"):
+        limit = DWORD_MAX if reg_type == "REG_DWORD" else QWORD_MAX
+        if isinstance(data, bool) or not isinstance(data, int):
+            return f"{reg_type} data must be an integer, got {type(data).__name__} {data!r}"
+        if not 0 <= data <= limit:
+            return f"{reg_type} data {data} is outside 0..{limit:#x}"
+    elif reg_type in ("REG_SZ", "REG_EXPAND_SZ"):
+        if not isinstance(data, str):
+            return f"{reg_type} data must be a string, got {type(data).__name__}"
+    elif reg_type == "REG_MULTI_SZ":
+        if isinstance(data, (str, bytes)) or not all(isinstance(s, str) for s in data):  # type: ignore[union-attr]
+            return "REG_MULTI_SZ data must be a list of strings"
+    elif not isinstance(data, bytes):
+        return f"{reg_type} data must be bytes"
+    return None
+
+
+def value_from_json(raw: Mapping, option: str = "value") -> RegValue:
+    """Build a RegValue from the wire shape, tolerating signed DWORDs as .NET returns them."""
+    reg_type = str(raw.get("type", "")).upper()
+    data = raw.get("data")
+    try:
+        if reg_type == "REG_DWORD" and isinstance(data, int) and -(2**31) <= data < 0:
+            data &= DWORD_MAX
+        elif reg_type == "REG_QWORD" and isinstance(data, int) and -(2**63) <= data < 0:
+            data &= QWORD_MAX
+        elif reg_type in ("REG_BINARY", "REG_NONE") and isinstance(data, str):
+            data = bytes.fromhex(data)
+        elif reg_type in ("REG_BINARY", "REG_NONE") and isinstance(data, list):
+            data = bytes(data)
+        elif reg_type == "REG_MULTI_SZ" and data is None:
+            data = ()
+        return RegValue(reg_type, data)
+    except ValidationError as err:
+        raise ValidationError([Problem(option, err.problems[0].message)]) from None
+    except (ValueError, TypeError) as err:
+        raise ValidationError([Problem(option, f"{reg_type} data {data!r} is not valid: {err}")]) from None
+
+
+class Snapshot(Mapping):
+    """Present registry values keyed by RegRef (absent values are simply missing)."""
+
+    def __init__(self, values: Mapping[RegRef, RegValue] | Iterable[tuple[RegRef, RegValue]] = ()) -> None:
+        self._values: dict[RegRef, RegValue] = dict(values)
+
+    def __getitem__(self, key: RegRef) -> RegValue:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[RegRef]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def applied(self, changes: Iterable[tuple[RegRef, RegValue | None]]) -> Snapshot:
+        """A new snapshot with sets (value) and deletes (None) applied."""
+        values = dict(self._values)
+        for where, value in changes:
+            if value is None:
+                values.pop(where, None)
+            else:
+                values[where] = value
+        return Snapshot(values)
+
+    def under(self, hive: str, key: str) -> dict[RegRef, RegValue]:
+        """Values whose key is ``key`` or below it."""
+        prefix = normalize_key(key).casefold()
+        return {r: v for r, v in self._values.items()
+                if r.hive == hive and (r.key_norm[1] == prefix or r.key_norm[1].startswith(prefix + "\\"))}
+
+    def to_json(self) -> list[dict]:
+        return [dict(r.to_json(), **v.to_json()) for r, v in sorted(self._values.items(), key=lambda i: i[0]._norm)]
+
+    @classmethod
+    def from_json(cls, items: Iterable[Mapping], option: str = "values") -> Snapshot:
+        values = {}
+        problems = []
+        for index, item in enumerate(items):
+            try:
+                hive, key = split_path(f"{item.get('hive', '')}\\{item.get('key', '')}", f"{option}[{index}].hive")
+                values[RegRef(hive, key, str(item.get("name", "")))] = value_from_json(item, f"{option}[{index}]")
+            except ValidationError as err:
+                problems.extend(err.problems)
+        if problems:
+            raise ValidationError(problems)
+        return cls(values)

@@ -1,0 +1,67 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run an integration target (an ansible-test style role) with the real ``ansible-playbook``.
+
+ansible-test wraps each target in a play that applies the role; this does the same, so the targets run
+unchanged under ``ansible-test integration`` / ``windows-integration`` and here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGETS = Path(__file__).resolve().parent / "targets"
+
+
+def collection_parent() -> Path:
+    """A directory holding ``ansible_collections/tlsguard/windows`` (the checkout, linked under .build/)."""
+    if ROOT.parent.name == "tlsguard" and ROOT.parent.parent.name == "ansible_collections":
+        return ROOT.parent.parent.parent
+    link = ROOT / ".build" / "ansible_collections" / "tlsguard" / "windows"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(ROOT, link)
+    return ROOT / ".build"
+
+
+def ansible_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": str(collection_parent()),
+        "ANSIBLE_ROLES_PATH": str(TARGETS),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "NO_PROXY": "127.0.0.1,localhost",
+    })
+    env.update(extra or {})
+    return env
+
+
+def run_target(name: str, hosts: str = "localhost", inventory: str | None = None, workdir: Path | None = None,
+               extra_args: list[str] | None = None, env: dict[str, str] | None = None,
+               ) -> subprocess.CompletedProcess:
+    """Apply role ``name`` to ``hosts``; returns the finished process (output captured)."""
+    workdir = workdir or ROOT / ".build"
+    workdir.mkdir(parents=True, exist_ok=True)
+    play = workdir / f"run-{name}.yml"
+    connection = "local" if hosts == "localhost" else "winrm"
+    play.write_text(f"- hosts: {hosts}\n  gather_facts: false\n  connection: {connection}\n"
+                    f"  roles:\n    - {name}\n")
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), str(play)]
+    local = ["-i", "localhost,", "-e", f"ansible_python_interpreter={sys.executable}"]
+    cmd += ["-i", inventory] if inventory else local
+    cmd += extra_args or []
+    return subprocess.run(cmd, env=ansible_env(env), capture_output=True, text=True, timeout=3600, check=False)
+
+
+if __name__ == "__main__":
+    result = run_target(sys.argv[1], *(sys.argv[2:3] or []))
+    sys.stdout.write(result.stdout + result.stderr)
+    sys.exit(result.returncode)

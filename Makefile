@@ -5,10 +5,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Python 3.12 for the newest ansible-core (2.20+ need it); pyenv keeps it out of PATH on these machines.
+PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
+LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo test setup lint unit integration sanity collection-link clean
+.PHONY: demo test setup setup-latest lint unit integration lab-tests sanity collection-link clean
 
 $(STAMP): requirements.txt tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +21,15 @@ $(STAMP): requirements.txt tests/requirements.txt
 
 setup: $(STAMP) collection-link
 
+$(LATEST)/.installed: tests/requirements-latest.txt
+	@test -n "$(PY312)" || { echo "Python 3.12 not found (set PY312=/path/to/python3.12)"; exit 1; }
+	$(PY312) -m venv $(LATEST)
+	$(LATEST)/bin/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(LATEST)/bin/pip install --quiet --disable-pip-version-check -r tests/requirements-latest.txt
+	touch $@
+
+setup-latest: $(LATEST)/.installed
+
 # The collection must sit at ansible_collections/tlsguard/windows for Ansible to load it from a checkout.
 collection-link:
 	@mkdir -p .build/ansible_collections/tlsguard
@@ -26,7 +38,7 @@ collection-link:
 demo: setup
 	$(BIN)/ansible-playbook playbooks/demo.yml
 
-test: setup lint unit integration sanity
+test: setup lint unit integration lab-tests sanity
 	@echo "make test: all checks passed"
 
 lint: setup
@@ -39,8 +51,12 @@ unit: setup
 integration: setup
 	$(BIN)/python -m pytest tests/integration -q
 
+# The lab (tests/lab): pywinrm and ansible-playbook against emulated hosts, with core 2.19 and the newest core.
+lab-tests: setup setup-latest
+	TLSLAB_LATEST_PYTHON=$(CURDIR)/$(LATEST)/bin/python $(BIN)/python -m pytest tests/lab/tests -q
+
 sanity: setup
 	PATH=$(CURDIR)/$(BIN):$$PATH tests/sanity/run.sh 3.11 $(CURDIR)/$(BIN)/ansible-test
 
 clean:
-	rm -rf $(VENV) .build tests/output
+	rm -rf $(VENV) $(LATEST) .build tests/output

@@ -1,0 +1,15 @@
+"""Fault switches as Ansible sees them (the protocol-level ones are in test_lab_wsman.py)."""
+
+from __future__ import annotations
+
+from tlslab import fleet
+
+
+def test_faults_through_ansible(lab_factory):
+    lab = lab_factory([fleet.HostSpec("failing", "2019", (), faults={"fail_write": 2}),
+                       fleet.HostSpec("nonadmin", "2016", (), faults={"non_admin": True}),
+                       fleet.HostSpec("gone", "2022", (), faults={"no_return": True})])
+    result = lab.playbook("faults.yml")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "failed=0" in result.stdout and "ignored=1" in result.stdout
+    assert lab.host("gone").down_until == float("inf")

@@ -1,0 +1,115 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A host's simulated registry with Windows semantics: case-insensitive keys and value names (original case
+kept for display), typed values, keys that exist without values, and a plain JSON form for persistence.
+
+Data per type: REG_DWORD/REG_QWORD unsigned int, REG_SZ/REG_EXPAND_SZ str, REG_MULTI_SZ list of str,
+REG_BINARY/REG_NONE lowercase hex. Paths are physical: the 32-bit view is the caller's business.
+"""
+
+from __future__ import annotations
+
+import threading
+
+HIVES = {"HKLM": "HKLM", "HKEY_LOCAL_MACHINE": "HKLM", "HKCU": "HKCU", "HKEY_CURRENT_USER": "HKCU",
+         "HKU": "HKU", "HKEY_USERS": "HKU", "HKCR": "HKCR", "HKEY_CLASSES_ROOT": "HKCR",
+         "HKCC": "HKCC", "HKEY_CURRENT_CONFIG": "HKCC"}
+TYPES = ("REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD")
+
+
+class RegistryError(Exception):
+    """Raised where Windows would refuse the operation."""
+
+
+def normalize(path: str) -> str:
+    """'HKEY_LOCAL_MACHINE:\\A\\\\B\\' -> 'HKLM\\A\\B' (case kept)."""
+    head, _sep, rest = path.strip().partition("\\")
+    hive = HIVES.get(head.rstrip(":").upper())
+    if hive is None:
+        raise RegistryError(f"unknown hive in {path!r}")
+    parts = [p for p in rest.split("\\") if p]
+    return "\\".join([hive, *parts])
+
+
+def _fold(path: str) -> str:
+    return path.casefold()
+
+
+class Registry:
+    def __init__(self, data: dict | None = None) -> None:
+        self.lock = threading.RLock()
+        # folded path -> [display path, {folded name: [name, type, data]}]
+        self._keys: dict[str, list] = {}
+        for hive in ("HKLM", "HKCU", "HKU", "HKCR", "HKCC"):
+            self._keys[_fold(hive)] = [hive, {}]
+        for path, values in (data or {}).items():
+            self.create_key(path)
+            for name, (reg_type, value) in values.items():
+                self.set_value(path, name, reg_type, value)
+
+    def to_json(self) -> dict:
+        with self.lock:
+            return {shown: {v[0]: [v[1], v[2]] for v in values.values()}
+                    for shown, values in sorted(self._keys.values()) if "\\" in shown}
+
+    def key_exists(self, path: str) -> bool:
+        return _fold(normalize(path)) in self._keys
+
+    def create_key(self, path: str) -> list[str]:
+        """Create a key and missing parents; return the display paths actually created."""
+        path = normalize(path)
+        parts = path.split("\\")
+        created = []
+        with self.lock:
+            for depth in range(2, len(parts) + 1):
+                prefix = "\\".join(parts[:depth])
+                if _fold(prefix) not in self._keys:
+                    self._keys[_fold(prefix)] = [prefix, {}]
+                    created.append(prefix)
+        return created
+
+    def delete_key(self, path: str) -> bool:
+        folded = _fold(normalize(path))
+        with self.lock:
+            doomed = [k for k in self._keys if k == folded or k.startswith(folded + "\\")]
+            for key in doomed:
+                del self._keys[key]
+            return bool(doomed)
+
+    def subkeys(self, path: str) -> list[str]:
+        folded = _fold(normalize(path))
+        depth = folded.count("\\") + 1
+        with self.lock:
+            return sorted(shown.rsplit("\\", 1)[1] for k, (shown, _v) in self._keys.items()
+                          if k.startswith(folded + "\\") and k.count("\\") == depth)
+
+    def display_path(self, path: str) -> str | None:
+        entry = self._keys.get(_fold(normalize(path)))
+        return entry[0] if entry else None
+
+    def values(self, path: str) -> list[tuple[str, str, object]]:
+        entry = self._keys.get(_fold(normalize(path)))
+        if entry is None:
+            raise RegistryError(f"key {path} does not exist")
+        return [tuple(v) for v in entry[1].values()]  # type: ignore[misc]
+
+    def get_value(self, path: str, name: str) -> tuple[str, object] | None:
+        entry = self._keys.get(_fold(normalize(path)))
+        if entry is None:
+            return None
+        found = entry[1].get(name.casefold())
+        return (found[1], found[2]) if found else None
+
+    def set_value(self, path: str, name: str, reg_type: str, data: object) -> None:
+        if reg_type not in TYPES:
+            raise RegistryError(f"unknown registry type {reg_type}")
+        with self.lock:
+            self.create_key(path)
+            values = self._keys[_fold(normalize(path))][1]
+            existing = values.get(name.casefold())
+            values[name.casefold()] = [existing[0] if existing else name, reg_type, data]
+
+    def delete_value(self, path: str, name: str) -> bool:
+        with self.lock:
+            entry = self._keys.get(_fold(normalize(path)))
+            return bool(entry) and entry[1].pop(name.casefold(), None) is not None

@@ -11,7 +11,7 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo test setup setup-latest lint unit integration lab-tests sanity collection-link clean
+.PHONY: demo demo-regfile test setup setup-latest lint unit integration lab-tests sanity collection-link clean
 
 $(STAMP): requirements.txt tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,17 @@ collection-link:
 	@mkdir -p .build/ansible_collections/tlsguard
 	@ln -sfn $(CURDIR) .build/ansible_collections/tlsguard/windows
 
+# The main job on the built-in lab: 4 emulated hosts of mixed Windows builds, audited, enforced, rebooted,
+# audited again, one rolled back. The lab is stopped afterwards; its state stays in .build/lab.
+LAB := $(BIN)/python tests/lab/lab.py --state $(CURDIR)/.build/lab
 demo: setup
-	$(BIN)/ansible-playbook playbooks/demo.yml
+	$(LAB) reset
+	$(LAB) start --hosts 4 --mix 2012r2,2019,2022,win11 --listeners https,smtp
+	$(BIN)/ansible-playbook -i .build/lab/inventory.yml playbooks/demo.yml; status=$$?; $(LAB) stop; exit $$status
+
+# The offline part: audit the .reg exports in examples/exports and render the enforce profile.
+demo-regfile: setup
+	$(BIN)/ansible-playbook playbooks/demo_regfile.yml
 
 test: setup lint unit integration lab-tests sanity
 	@echo "make test: all checks passed"

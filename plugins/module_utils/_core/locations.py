@@ -83,3 +83,23 @@ def read_keys(x64: bool = True) -> list[dict]:
                                     (WININET_MACHINE_KEY, False)]
     keys += [(k, False) for k in wow_filter(DOTNET_KEYS + WINHTTP_KEYS, x64)]
     return [{"hive": "HKLM", "key": key, "recurse": recurse} for key, recurse in keys]
+
+
+_CATEGORY_PREFIXES: tuple[tuple[str, str], ...] = (
+    (PROTOCOLS_KEY, "protocols"), (CIPHERS_KEY, "ciphers"), (HASHES_KEY, "hashes"),
+    (KEY_EXCHANGE_KEY, "key_exchange"), (SUITE_POLICY_KEY, "cipher_suites"),
+    *((key, "dotnet") for key in DOTNET_KEYS), *((key, "winhttp") for key in WINHTTP_KEYS),
+    (WININET_POLICY_KEY, "wininet"), (WININET_MACHINE_KEY, "wininet"),
+)
+
+
+def category(where: RegRef) -> str:
+    """Which setting a registry value belongs to (for reboot reasons and ordering); 'other' if none."""
+    key = where.key.casefold()
+    if key == SCHANNEL.casefold():
+        return "event_logging"
+    for prefix, name in _CATEGORY_PREFIXES:
+        folded = prefix.casefold()
+        if key == folded or key.startswith(folded + "\\"):
+            return name
+    return "other"

@@ -25,7 +25,7 @@ REBOOT_REASONS: dict[str, str] = {
     "key_exchange": "key exchange settings apply to new credential handles",
 }
 CATEGORY_ORDER = ("protocols", "ciphers", "hashes", "key_exchange", "cipher_suites", "event_logging", "dotnet",
-                  "winhttp", "wininet")
+                  "winhttp", "wininet", "other")
 
 
 @dataclass(frozen=True)

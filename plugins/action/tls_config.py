@@ -1,0 +1,53 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""tls_config: bring a host to a profile (plus overrides). One round trip when nothing changes, two otherwise."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.backup import new_backup_id
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import Problem, ValidationError
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.guards import check_force, check_guards
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import BACKUP_ARGS, POLICY_ARGS, TlsHostAction
+
+
+class ActionModule(TlsHostAction):
+    ARGSPEC: ClassVar[dict] = {**POLICY_ARGS, **BACKUP_ARGS,
+                               "force": {"type": "list", "elements": "str", "default": []}}
+    REQUIRED_ONE_OF: ClassVar[list] = [("profile", "overrides")]
+
+    def act(self, args: dict) -> dict:
+        force = check_force(args["force"])
+        state, _reply = self.read_state()
+        policy, adapted = resolve_policy(args["profile"], args["overrides"], state.build)
+        compiled = compile_policy(policy, state.build)
+        current = state.tls_values
+        changes = plan(compiled, current)
+        guards = check_guards(current, changes.after(current), state.build, force)
+        if guards.blocked:
+            details = "; ".join(f"{v.guard}: {v.message}" for v in guards.violations)
+            names = ", ".join(v.guard for v in guards.violations)
+            raise ValidationError([Problem("force", f"refusing a plan that would lock {self.hostname} out: {details}. "
+                                                    f"Fix the profile/overrides, or set force: [{names}] if this "
+                                                    "is really wanted")])
+        warnings = adapted + list(compiled.warnings) + list(guards.warnings)
+        warnings += [f"forced past guard {v.guard}: {v.message}" for v in guards.forced]
+        result = {
+            "changed": changes.changed, "reboot_required": changes.reboot_required,
+            "reboot_reasons": list(changes.reboot_reasons), "changes": changes.to_json(), "os": state.os_json(),
+        }
+        if self._task.diff and changes.changed:
+            result["diff"] = changes.diff(self.hostname)
+        if changes.changed and not self._task.check_mode:
+            reply = self.call_host(changes=changes.host_ops(), backup_id=new_backup_id(self.hostname, self.now()),
+                                   backup_dir=args["backup_dir"])
+            result["backup"] = reply["backup"]
+            result["backup"]["controller_path"], warning = self.keep_copy(reply["backup"],
+                                                                          args["controller_backup_dir"])
+            warnings += [warning] if warning else []
+        result["warnings"] = warnings
+        return result

@@ -1,0 +1,100 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one read a host needs, and what its reply means: registry values, OS build, .NET release, host facts.
+
+``read_request()`` is the argument set for the host module's single round trip; ``parse_reply()`` checks the reply
+(anything malformed is a HostReplyError naming what is wrong, never a traceback) and turns it into core objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .builds import WindowsBuild, dotnet_version, parse_build
+from .errors import HostReplyError, ValidationError
+from .locations import NDP_KEY, OS_KEY, read_keys
+from .registry import RegRef, Snapshot
+
+OS_VALUES = ("CurrentBuildNumber", "UBR", "ProductName", "InstallationType", "EditionID", "DisplayVersion")
+
+
+def read_request(extra_values: list[RegRef] | None = None) -> dict:
+    values = [{"hive": "HKLM", "key": OS_KEY, "name": name} for name in OS_VALUES]
+    values += [r.to_json() for r in extra_values or ()]
+    return {"read_keys": read_keys(), "read_values": values, "facts": True}
+
+
+@dataclass(frozen=True)
+class HostState:
+    values: Snapshot
+    build: WindowsBuild
+    product: str
+    facts: dict = field(default_factory=dict)
+    dotnet_release: int | None = None
+    missing_keys: tuple[str, ...] = ()
+
+    @property
+    def tls_values(self) -> Snapshot:
+        """The registry values without the OS identity ones read alongside them."""
+        os_key = OS_KEY.casefold()
+        return Snapshot({r: v for r, v in self.values.items() if r.key_norm[1] != os_key})
+
+    def os_json(self) -> dict:
+        data = self.build.to_json()
+        data.update(product_name=self.product, dotnet_release=self.dotnet_release,
+                    dotnet_version=dotnet_version(self.dotnet_release))
+        return data
+
+
+def _require(reply: Mapping, key: str, kind: type) -> object:
+    if key not in reply:
+        raise HostReplyError(f"host reply: '{key}' is missing")
+    if not isinstance(reply[key], kind):
+        raise HostReplyError(f"host reply: '{key}' should be a {kind.__name__}, got {type(reply[key]).__name__}")
+    return reply[key]
+
+
+def parse_reply(reply: Mapping) -> HostState:
+    if not isinstance(reply, Mapping):
+        raise HostReplyError(f"host reply is not a JSON object: {str(reply)[:200]!r}")
+    values_json = _require(reply, "values", list)
+    try:
+        values = Snapshot.from_json(values_json, "host reply values")  # type: ignore[arg-type]
+    except ValidationError as err:
+        raise HostReplyError(str(err)) from None
+    facts = _require(reply, "facts", dict)
+
+    def os_value(name: str) -> object:
+        found = values.get(RegRef("HKLM", OS_KEY, name))
+        return found.data if found is not None else None
+
+    build_text = os_value("CurrentBuildNumber")
+    if build_text is None:
+        raise HostReplyError(f"host reply: HKLM\\{OS_KEY}\\CurrentBuildNumber was not returned; is this Windows?")
+    installation = str(os_value("InstallationType") or "")
+    ubr = os_value("UBR")
+    try:
+        build = parse_build(f"{build_text}.{ubr}" if isinstance(ubr, int) else build_text, "host CurrentBuildNumber",
+                            server=None if not installation else installation.lower().startswith("server"))
+    except ValidationError as err:
+        raise HostReplyError(str(err)) from None
+    build = WindowsBuild(build.build, build.ubr, build.server, x64=bool(facts.get("x64", True)))  # type: ignore[union-attr]
+    release = values.get(RegRef("HKLM", NDP_KEY, "Release"))
+    missing = tuple(f"{m.get('hive', 'HKLM')}\\{m.get('key', '')}" for m in reply.get("missing_keys") or ()
+                    if isinstance(m, Mapping))
+    return HostState(values, build, str(os_value("ProductName") or build.product), dict(facts),  # type: ignore[arg-type]
+                     int(release.data) if release is not None and release.type == "REG_DWORD" else None,  # type: ignore[arg-type]
+                     missing)
+
+
+def uncovered(refs: list[RegRef]) -> list[RegRef]:
+    """The values ``read_request()`` does not read (outside its keys), which a restore must read separately."""
+    keys = read_keys()
+    out = []
+    for where in refs:
+        folded = where.key.casefold()
+        if not any(folded == k["key"].casefold() or (k["recurse"] and folded.startswith(k["key"].casefold() + "\\"))
+                   for k in keys if k["hive"] == where.hive):
+            out.append(where)
+    return out

@@ -1,0 +1,112 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""FOR INTERNAL COLLECTION USE ONLY: the base of the action plugins that talk to a Windows host.
+
+Each round trip is one run of the thin ``tlsguard.windows.tls_host`` PowerShell module; everything the reply
+means is worked out by the core (``module_utils/_core``). The base counts round trips, turns host failures and
+malformed replies into one-line messages, and keeps controller-side copies of backups.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import TlsGuardError
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import (
+    HostState,
+    parse_reply,
+    read_request,
+)
+
+HOST_MODULE = "tlsguard.windows.tls_host"
+DEFAULT_BACKUP_DIR = r"%ProgramData%\tlsguard\backups"
+BACKUP_ARGS = {
+    "backup_dir": {"type": "str", "default": DEFAULT_BACKUP_DIR},
+    "controller_backup_dir": {"type": "path", "default": "~/.ansible/tlsguard/backups"},
+}
+POLICY_ARGS = {
+    "profile": {"type": "str", "choices": ["enable", "enforce", "bsi", "mozilla_intermediate", "os_default"]},
+    "overrides": {"type": "dict"},
+}
+
+
+class HostCallFailed(Exception):
+    """The host module failed; ``extra`` carries what it returned besides the message."""
+
+    def __init__(self, msg: str, extra: dict) -> None:
+        super().__init__(msg)
+        self.extra = extra
+
+
+class TlsHostAction(ActionBase):
+    ARGSPEC: ClassVar[dict] = {}
+    MUTUALLY_EXCLUSIVE: ClassVar[list] = []
+    REQUIRED_ONE_OF: ClassVar[list] = []
+
+    def run(self, tmp=None, task_vars=None):
+        self._supports_check_mode = True
+        self._supports_async = False
+        result = super().run(tmp, task_vars)
+        self.round_trips = 0
+        self.task_vars = task_vars or {}
+        _validation, args = self.validate_argument_spec(argument_spec=self.ARGSPEC,
+                                                        mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
+                                                        required_one_of=self.REQUIRED_ONE_OF)
+        try:
+            result.update(self.act(args))
+        except TlsGuardError as err:
+            result.update(failed=True, msg=str(err))
+        except HostCallFailed as err:
+            result.update(err.extra, failed=True, msg=str(err))
+        result["round_trips"] = self.round_trips
+        return result
+
+    def act(self, args: dict) -> dict:
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- host calls
+    def call_host(self, **module_args) -> dict:
+        self.round_trips += 1
+        reply = self._execute_module(module_name=HOST_MODULE, module_args=module_args, task_vars=self.task_vars)
+        if reply.get("failed"):
+            message = str(reply.get("msg", "the host module failed"))
+            if message.startswith("MODULE FAILURE"):
+                output = (reply.get("module_stdout") or reply.get("module_stderr") or "").strip()
+                message = f"{HOST_MODULE}: the host's reply is not JSON: {output[:300]!r}"
+            extra = {k: reply[k] for k in ("backup", "rolled_back", "rollback_errors") if k in reply}
+            raise HostCallFailed(message, extra)
+        return reply
+
+    def read_state(self, **extra_args) -> tuple[HostState, dict]:
+        """Round trip 1: every TLS-related value, the OS identity and host facts (plus ``extra_args``)."""
+        request = read_request()
+        request.update(extra_args)
+        reply = self.call_host(**request)
+        return parse_reply(reply), reply
+
+    @property
+    def hostname(self) -> str:
+        return str(self.task_vars.get("inventory_hostname", "host"))
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    def keep_copy(self, backup: dict, folder: str | None) -> tuple[str | None, str | None]:
+        """Write the backup on the controller too; returns (path, warning)."""
+        if not folder:
+            return None, None
+        target = os.path.join(os.path.expanduser(folder), self.hostname)
+        path = os.path.join(target, f"{backup.get('id', 'backup')}.json")
+        try:
+            os.makedirs(target, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(backup, handle, indent=2, sort_keys=True)
+        except OSError as err:
+            return None, f"controller_backup_dir: could not keep a copy of the backup in {target}: {err.strerror}"
+        return path, None

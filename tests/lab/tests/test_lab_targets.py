@@ -1,0 +1,27 @@
+"""The host modules' integration targets (tests/integration/targets, ansible-test layout) against one lab host of
+every OS profile. The same targets run against real Windows with ansible-test windows-integration."""
+
+from __future__ import annotations
+
+import pytest
+from integration.runner import run_target
+from tlslab import fleet
+from tlslab.osprofiles import PROFILES
+
+
+@pytest.fixture(scope="module")
+def every_profile(tmp_path_factory):
+    from conftest import start_lab
+
+    lab = start_lab(tmp_path_factory.mktemp("targets") / "lab",
+                    [fleet.HostSpec(f"host-{key.replace('_', '')}", key, ()) for key in PROFILES])
+    yield lab
+    lab.running.stop()
+
+
+@pytest.mark.parametrize("target", ["tls_info", "tls_config", "tls_restore"])
+def test_target_on_every_os_profile(every_profile, target, tmp_path):
+    result = run_target(target, hosts="windows", inventory=str(every_profile.inventory), workdir=tmp_path)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    recap = [line for line in result.stdout.splitlines() if " : ok=" in line]
+    assert len(recap) == len(PROFILES) and all("failed=0" in line for line in recap), "\n".join(recap)

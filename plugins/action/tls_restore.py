@@ -46,7 +46,8 @@ class ActionModule(TlsHostAction):
         missing = uncovered([e.ref for e in backup.entries])
         if missing:  # values outside the usual read set: one more read so the plan compares with real values
             more = self.call_host(read_values=[r.to_json() for r in missing])
-            current = Snapshot({**dict(current), **dict(Snapshot.from_json(more["values"], "host reply values"))})
+            extra = Snapshot.from_json(more["registry_values"], "host reply registry_values")
+            current = Snapshot({**dict(current), **dict(extra)})
         changes = plan(backup.desired(), current)
         result = {"changed": changes.changed, "restored_from": source, "restored_id": backup.backup_id,
                   "changes": changes.to_json(), "reboot_required": changes.reboot_required,

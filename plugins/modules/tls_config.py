@@ -21,6 +21,7 @@ description:
 author:
   - tlsguard maintainers (@tlsguard)
 extends_documentation_fragment:
+  - tlsguard.windows.host_action
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - tlsguard.windows.policy
@@ -40,15 +41,6 @@ attributes:
     details: The read and the plan run; only the write is skipped.
   diff_mode:
     support: full
-  platform:
-    support: full
-    platforms: windows
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 notes:
   - Protocols are written canonically (C(Enabled) 1 or 0 and C(DisabledByDefault) 0 or 1); cipher, hash and key
     exchange C(Enabled) as 0xFFFFFFFF or 0 (KB245030). A value of the wrong type is rewritten with the right one.

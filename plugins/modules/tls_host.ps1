@@ -145,11 +145,13 @@ Function Read-Value {
         return $null
     }
     try {
-        if ($regKey.GetValueNames() -notcontains $Name) {
+        # Value names are case-insensitive; report the name as the registry spells it.
+        $actual = @($regKey.GetValueNames() | Where-Object { $_ -eq $Name }) | Select-Object -First 1
+        if ($null -eq $actual) {
             return $null
         }
-        $value = ConvertTo-ValueData -RegKey $regKey -Name $Name
-        @{ hive = $Hive; key = $Key; name = $Name; type = $value.type; data = $value.data }
+        $value = ConvertTo-ValueData -RegKey $regKey -Name $actual
+        @{ hive = $Hive; key = $Key; name = $actual; type = $value.type; data = $value.data }
     }
     finally {
         $regKey.Dispose()
@@ -184,7 +186,7 @@ Function ConvertFrom-ValueData {
         'REG_MULTI_SZ' { @{ Kind = 'MultiString'; Value = [string[]]@($Data) } }
         default {
             $hex = [string]$Data
-            $bytes = New-Object -TypeName byte[] -ArgumentList ($hex.Length / 2)
+            $bytes = New-Object -TypeName byte[] -ArgumentList ([int]($hex.Length / 2))
             for ($i = 0; $i -lt $bytes.Length; $i++) {
                 $bytes[$i] = [Convert]::ToByte($hex.Substring($i * 2, 2), 16)
             }
@@ -223,7 +225,7 @@ Function Invoke-Change {
             return @()
         }
         $created = [System.Collections.Generic.List[String]]@()
-        $parts = $Change.key.Split('\') | Where-Object { $_ -ne '' }
+        $parts = @($Change.key.Split('\') | Where-Object { $_ -ne '' })
         for ($depth = 1; $depth -le $parts.Count; $depth++) {
             $prefix = ($parts[0..($depth - 1)]) -join '\'
             $existing = Open-Key -Hive $Change.hive -Key $prefix
@@ -234,7 +236,7 @@ Function Invoke-Change {
                 $existing.Dispose()
             }
         }
-        $regKey = $location.Base.CreateSubKey($location.Path, $true)
+        $regKey = $location.Base.CreateSubKey($location.Path)  # writable; the (path, bool) overload needs .NET 4.6
         try {
             $value = ConvertFrom-ValueData -Type $Change.type -Data $Change.data
             $regKey.SetValue($Change.name, $value.Value, [Microsoft.Win32.RegistryValueKind]$value.Kind)
@@ -276,8 +278,9 @@ foreach ($read in $module.Params.read_values) {
         $values.Add($found)
     }
 }
-$module.Result.values = $values
-$module.Result.missing_keys = $missing
+# Result keys are set with the indexer: 'values' would hit the Values property of the result dictionary.
+$module.Result['registry_values'] = $values
+$module.Result['missing_keys'] = $missing
 
 if ($module.Params.facts) {
     $principal = New-Object -TypeName Security.Principal.WindowsPrincipal -ArgumentList ([Security.Principal.WindowsIdentity]::GetCurrent())

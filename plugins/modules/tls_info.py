@@ -18,6 +18,7 @@ description:
 author:
   - tlsguard maintainers (@tlsguard)
 extends_documentation_fragment:
+  - tlsguard.windows.host_action
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - tlsguard.windows.policy
@@ -26,15 +27,6 @@ attributes:
     support: full
     details: The module only reads.
   diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: windows
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
     support: none
 seealso:
   - module: tlsguard.windows.tls_config

@@ -18,6 +18,7 @@ description:
 author:
   - tlsguard maintainers (@tlsguard)
 extends_documentation_fragment:
+  - tlsguard.windows.host_action
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - tlsguard.windows.backup
@@ -37,15 +38,6 @@ attributes:
     details: The backup is read and compared; nothing is written.
   diff_mode:
     support: full
-  platform:
-    support: full
-    platforms: windows
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 seealso:
   - module: tlsguard.windows.tls_config
 """

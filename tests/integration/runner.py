@@ -8,6 +8,7 @@ unchanged under ``ansible-test integration`` / ``windows-integration`` and here.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -61,7 +62,16 @@ def run_target(name: str, hosts: str = "localhost", inventory: str | None = None
     return subprocess.run(cmd, env=ansible_env(env), capture_output=True, text=True, timeout=3600, check=False)
 
 
-if __name__ == "__main__":
-    result = run_target(sys.argv[1], *(sys.argv[2:3] or []))
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run an integration target with ansible-playbook.")
+    parser.add_argument("target", help="a directory name under tests/integration/targets")
+    parser.add_argument("hosts", nargs="?", default="localhost", help="host pattern (default: localhost)")
+    parser.add_argument("-i", "--inventory", help="inventory for Windows targets (lab or real hosts)")
+    args = parser.parse_args()
+    result = run_target(args.target, args.hosts, args.inventory)
     sys.stdout.write(result.stdout + result.stderr)
-    sys.exit(result.returncode)
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -31,7 +31,7 @@ from .locations import (
     wow_filter,
 )
 from .protocols import BY_KEY, LEGACY_TLS_KEYS, SIDES, TLS_KEYS, protocols_from_mask
-from .registry import RegRef, RegValue
+from .registry import RegRef, RegValue, dword_at
 from .suites import SUITES, effective_suites
 
 SEVERITIES = ("high", "medium", "low", "info")
@@ -88,10 +88,6 @@ def _protocol_findings(states: Mapping[str, Mapping[str, SideState]], build: Win
     return out
 
 
-def _dword(values: Mapping[RegRef, RegValue], where: RegRef) -> int | None:
-    value = values.get(where)
-    return int(value.data) if value is not None and value.type == "REG_DWORD" else None  # type: ignore[arg-type]
-
 
 def _other_findings(values: Mapping[RegRef, RegValue], build: WindowsBuild, complete: bool) -> list[Finding]:
     out = []
@@ -117,12 +113,12 @@ def _other_findings(values: Mapping[RegRef, RegValue], build: WindowsBuild, comp
                                f"order lack forward secrecy: {', '.join(no_fs)}", path=SUITE_POLICY_KEY))
     for group in WEAK_CIPHER_GROUPS:
         for where in enabled_refs(CIPHERS_KEY, CIPHERS[group]):
-            if _dword(values, where):
+            if dword_at(values, where):
                 out.append(Finding("weak_cipher_enabled", "medium", f"cipher {where.key.rsplit(chr(92), 1)[-1]} is "
                                    "explicitly enabled", path=where.key))
     for key in wow_filter(DOTNET_KEYS, build.x64):
         for setting, name in DOTNET_VALUES.items():
-            value = _dword(values, RegRef("HKLM", key, name))
+            value = dword_at(values, RegRef("HKLM", key, name))
             if value == 1 or (value is None and not complete):
                 continue
             state = "absent" if value is None else f"{value}"
@@ -132,7 +128,7 @@ def _other_findings(values: Mapping[RegRef, RegValue], build: WindowsBuild, comp
         out.extend(_mask_findings(values, RegRef("HKLM", key, WINHTTP_VALUE), "winhttp", build, complete))
     for key in (WININET_POLICY_KEY, WININET_MACHINE_KEY):
         out.extend(_mask_findings(values, RegRef("HKLM", key, WININET_VALUE), "wininet", build, False))
-    if _dword(values, RegRef("HKLM", FIPS_KEY, "Enabled")):
+    if dword_at(values, RegRef("HKLM", FIPS_KEY, "Enabled")):
         out.append(Finding("fips_policy_enabled", "info", "the FIPS algorithm policy is on; it limits suites and "
                            "interacts with protocol choice", path=FIPS_KEY))
     return out
@@ -140,7 +136,7 @@ def _other_findings(values: Mapping[RegRef, RegValue], build: WindowsBuild, comp
 
 def _mask_findings(values: Mapping[RegRef, RegValue], where: RegRef, kind: str, build: WindowsBuild,
                    complete: bool) -> list[Finding]:
-    mask = _dword(values, where)
+    mask = dword_at(values, where)
     if mask is None:
         if complete and kind == "winhttp" and build.build < 9600:
             return [Finding("winhttp_default_legacy", "medium", f"{where.name} is absent under {where.key}; on "

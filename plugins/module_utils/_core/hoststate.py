@@ -58,9 +58,9 @@ def _require(reply: Mapping, key: str, kind: type) -> object:
 def parse_reply(reply: Mapping) -> HostState:
     if not isinstance(reply, Mapping):
         raise HostReplyError(f"host reply is not a JSON object: {str(reply)[:200]!r}")
-    values_json = _require(reply, "values", list)
+    values_json = _require(reply, "registry_values", list)
     try:
-        values = Snapshot.from_json(values_json, "host reply values")  # type: ignore[arg-type]
+        values = Snapshot.from_json(values_json, "host reply registry_values")  # type: ignore[arg-type]
     except ValidationError as err:
         raise HostReplyError(str(err)) from None
     facts = _require(reply, "facts", dict)

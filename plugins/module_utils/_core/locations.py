@@ -76,12 +76,13 @@ def wow_filter(keys: tuple[str, ...], x64: bool) -> tuple[str, ...]:
     return keys if x64 else tuple(k for k in keys if "\\wow6432node\\" not in f"\\{k.lower()}\\")
 
 
-def read_keys(x64: bool = True) -> list[dict]:
-    """Every key a full TLS read needs, as the host module's ``read_keys`` argument (one round trip)."""
+def read_keys() -> list[dict]:
+    """Every key a full TLS read needs, as the host module's ``read_keys`` argument (one round trip). The 32-bit
+    keys are always asked for: whether the OS is 64-bit is only known from the same reply."""
     keys: list[tuple[str, bool]] = [(SCHANNEL, True), (SUITE_POLICY_KEY, False), (SUITE_LOCAL_KEY, False),
                                     (FIPS_KEY, False), (NDP_KEY, False), (WININET_POLICY_KEY, False),
                                     (WININET_MACHINE_KEY, False)]
-    keys += [(k, False) for k in wow_filter(DOTNET_KEYS + WINHTTP_KEYS, x64)]
+    keys += [(k, False) for k in DOTNET_KEYS + WINHTTP_KEYS]
     return [{"hive": "HKLM", "key": key, "recurse": recurse} for key, recurse in keys]
 
 

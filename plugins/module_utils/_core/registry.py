@@ -166,6 +166,12 @@ def value_from_json(raw: Mapping, option: str = "value") -> RegValue:
         raise ValidationError([Problem(option, f"{reg_type} data {data!r} is not valid: {err}")]) from None
 
 
+def dword_at(values: Mapping[RegRef, RegValue], where: RegRef) -> int | None:
+    """The data of a REG_DWORD value, or None when absent or of another type (as Schannel reads it)."""
+    value = values.get(where)
+    return int(value.data) if value is not None and value.type == "REG_DWORD" else None  # type: ignore[arg-type]
+
+
 class Snapshot(Mapping):
     """Present registry values keyed by RegRef (absent values are simply missing)."""
 

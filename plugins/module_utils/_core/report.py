@@ -32,7 +32,7 @@ from .locations import (
     wow_filter,
 )
 from .protocols import protocols_from_mask
-from .registry import RegRef, RegValue
+from .registry import RegRef, RegValue, dword_at
 from .suites import SUITES, effective_suites
 
 
@@ -59,13 +59,9 @@ def state_report(values: Mapping[RegRef, RegValue], build: WindowsBuild, complet
     return report
 
 
-def _dword(values: Mapping[RegRef, RegValue], where: RegRef) -> int | None:
-    value = values.get(where)
-    return int(value.data) if value is not None and value.type == "REG_DWORD" else None  # type: ignore[arg-type]
-
 
 def _mask(values: Mapping[RegRef, RegValue], where: RegRef) -> dict | None:
-    mask = _dword(values, where)
+    mask = dword_at(values, where)
     if mask is None:
         return None
     keys, unknown = protocols_from_mask(mask)
@@ -76,16 +72,16 @@ def _enabled_states(values: Mapping[RegRef, RegValue], base: str, groups: Mappin
     out = {}
     for names in groups.values():
         for name, where in zip(names, enabled_refs(base, names), strict=True):
-            flag = _dword(values, where)
+            flag = dword_at(values, where)
             out[name] = "os_default" if flag is None else "enabled" if flag else "disabled"
     return out
 
 
 def settings_report(values: Mapping[RegRef, RegValue], build: WindowsBuild) -> dict:
     """Everything besides the protocols, decoded: .NET, WinHTTP, WinINet, ciphers, hashes, key exchange, logging."""
-    logging = _dword(values, RegRef("HKLM", SCHANNEL, "EventLogging"))
+    logging = dword_at(values, RegRef("HKLM", SCHANNEL, "EventLogging"))
     return {
-        "dotnet": {key: {name: _dword(values, RegRef("HKLM", key, name)) for name in DOTNET_VALUES.values()}
+        "dotnet": {key: {name: dword_at(values, RegRef("HKLM", key, name)) for name in DOTNET_VALUES.values()}
                    for key in wow_filter(DOTNET_KEYS, build.x64)},
         "winhttp": {key: _mask(values, RegRef("HKLM", key, WINHTTP_VALUE))
                     for key in wow_filter(WINHTTP_KEYS, build.x64)},
@@ -94,8 +90,8 @@ def settings_report(values: Mapping[RegRef, RegValue], build: WindowsBuild) -> d
         "ciphers": _enabled_states(values, CIPHERS_KEY, CIPHERS),
         "hashes": _enabled_states(values, HASHES_KEY, HASHES),
         "key_exchange": _enabled_states(values, KEY_EXCHANGE_KEY, KEY_EXCHANGES),
-        "dh_min_bits": {name: _dword(values, RegRef("HKLM", DH_KEY, value)) for name, value in DH_VALUES.items()},
+        "dh_min_bits": {name: dword_at(values, RegRef("HKLM", DH_KEY, value)) for name, value in DH_VALUES.items()},
         "event_logging": {"value": logging, "effective": 1 if logging is None else logging,
                           "logs_successful_handshakes": bool((1 if logging is None else logging) & 4)},
-        "fips_policy": bool(_dword(values, RegRef("HKLM", FIPS_KEY, "Enabled"))),
+        "fips_policy": bool(dword_at(values, RegRef("HKLM", FIPS_KEY, "Enabled"))),
     }

@@ -51,7 +51,7 @@ def test_tls_host_returns_dwords_signed_as_dotnet_reads_them(tmp_path):
     target = host(tmp_path)
     target.registry.set_value(r"HKLM\SOFTWARE\T", "Big", "REG_DWORD", 0xFFFFFFFF)
     result = tls_host.run(target, {"read_values": [{"key": r"SOFTWARE\T", "name": "big"}]})
-    assert result["values"] == [{"hive": "HKLM", "key": r"SOFTWARE\T", "name": "Big", "type": "REG_DWORD",
+    assert result["registry_values"] == [{"hive": "HKLM", "key": r"SOFTWARE\T", "name": "Big", "type": "REG_DWORD",
                                  "data": -1}]
 
 

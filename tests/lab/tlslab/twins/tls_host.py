@@ -19,7 +19,7 @@ from ..registry import RegistryError
 from .args import ModuleFailure, split, validate
 
 AGENT = "tlsguard.windows.tls_host/1"
-SOURCE_SHA256 = "8105d9ee0cc40925b0195d0e9d11bb7f67494267cb45cc44b88c36df5b664674"
+SOURCE_SHA256 = "746604d24f8c80c919f5bc24e77b8e2b3d59f34c1ff723f33626ba346b12888d"
 TYPES = ("REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD", "REG_NONE")
 SPEC = {
     "read_keys": ([], None), "read_values": ([], None), "changes": ([], None),
@@ -142,7 +142,7 @@ def run(host: Host, complex_args: dict) -> dict:
         found = _read_value(host, read.get("hive", "HKLM"), read["key"], read["name"])
         if found is not None:
             values.append(found)
-    result.update(values=values, missing_keys=missing)
+    result.update(registry_values=values, missing_keys=missing)
     if params["facts"]:
         result["facts"] = _facts(host)
     backup_dir = expand(params["backup_dir"])

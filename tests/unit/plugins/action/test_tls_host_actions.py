@@ -126,12 +126,12 @@ def test_nothing_to_do_is_one_round_trip():
 @pytest.mark.parametrize("garbage, message", [
     ({"failed": True, "msg": "MODULE FAILURE\nSee stdout/stderr", "module_stdout": "<html>proxy error</html>"},
      "tlsguard.windows.tls_host: the host's reply is not JSON: '<html>proxy error</html>'"),
-    ({"values": "nope", "facts": {}}, "host reply: 'values' should be a list, got str"),
-    ({"values": [], "facts": {}},
+    ({"registry_values": "nope", "facts": {}}, "host reply: 'registry_values' should be a list, got str"),
+    ({"registry_values": [], "facts": {}},
      "host reply: HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\CurrentBuildNumber was not returned; is this "
      "Windows?"),
-    ({"values": [{"hive": "HKLM", "key": "A", "name": "x", "type": "REG_DWORD", "data": "one"}], "facts": {}},
-     "host reply values[0]: REG_DWORD data must be an integer, got str 'one'"),
+    ({"registry_values": [{"hive": "HKLM", "key": "A", "name": "x", "type": "REG_DWORD", "data": "one"}],
+      "facts": {}}, "host reply registry_values[0]: REG_DWORD data must be an integer, got str 'one'"),
 ])
 def test_garbage_from_the_host_is_one_clear_message(garbage, message):
     result = run(tls_info, {}, FakeHost(garbage))

@@ -1,0 +1,65 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Re-record fixtures/*.json: tls_host replies from the lab's twin for hosts in the hard states the action plugin
+tests need. Run after changing the host module's contract: python tests/unit/plugins/action/record_fixtures.py"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[4]
+sys.path[:0] = [str(ROOT / "tests" / "lab"), str(ROOT / ".build")]
+
+from tlslab.host import Host  # noqa: E402
+from tlslab.osprofiles import SCHANNEL, profile  # noqa: E402
+from tlslab.twins import tls_host  # noqa: E402
+
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import read_request  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROTOCOLS = SCHANNEL + r"\Protocols"
+NETFX4 = r"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"
+HALF_APPLIED = [(PROTOCOLS + r"\TLS 1.2\Client", "Enabled", "REG_DWORD", 1),
+                (PROTOCOLS + r"\TLS 1.2\Client", "DisabledByDefault", "REG_DWORD", 0),
+                (PROTOCOLS + r"\TLS 1.2\Server", "Enabled", "REG_DWORD", 1),
+                (PROTOCOLS + r"\SSL 2.0\Client", "Enabled", "REG_DWORD", 0)]
+CASES = {
+    "reg_sz_where_dword": ("2019", [(PROTOCOLS + r"\TLS 1.2\Server", "Enabled", "REG_SZ", "1")]),
+    "dword_ffffffff": ("2019", [(PROTOCOLS + r"\TLS 1.0\Server", "Enabled", "REG_DWORD", 0xFFFFFFFF),
+                                (PROTOCOLS + r"\TLS 1.0\Server", "DisabledByDefault", "REG_DWORD", 0)]),
+    "stock_2008r2": ("2008r2", []),
+    "dotnet_one_view": ("2019", [(NETFX4, "SchUseStrongCrypto", "REG_DWORD", 1),
+                                 (NETFX4, "SystemDefaultTlsVersions", "REG_DWORD", 1)]),
+    "tls13_on_2019": ("2019", [(PROTOCOLS + r"\TLS 1.3\Server", "Enabled", "REG_DWORD", 1),
+                               (PROTOCOLS + r"\TLS 1.3\Server", "DisabledByDefault", "REG_DWORD", 0)]),
+    "half_applied": ("2019", HALF_APPLIED),
+}
+HALF_APPLIED_BACKUP = "20261120T010000Z-web01"
+
+
+def record(folder: Path, name: str) -> None:
+    os_key, values = CASES[name]
+    host = Host.create("web01", profile(os_key), folder / name)
+    for key, value_name, reg_type, data in values:
+        host.registry.set_value(key, value_name, reg_type, data)
+    request = read_request()
+    if name == "half_applied":  # an enforce run that stopped after these writes, its backup still 'pending'
+        path = rf"C:\ProgramData\tlsguard\backups\{HALF_APPLIED_BACKUP}.json"
+        entries = [{"hive": "HKLM", "key": key[5:], "name": value_name, "existed": False}
+                   for key, value_name, _type, _data in values]
+        document = {"id": HALF_APPLIED_BACKUP, "path": path, "status": "pending", "created_keys": [],
+                    "entries": entries}
+        host.write_file(path, json.dumps(document, indent=4).encode())
+        request["read_backup"] = HALF_APPLIED_BACKUP
+    reply = tls_host.run(host, request)
+    reply.pop("changed")
+    (FIXTURES / f"{name}.json").write_text(json.dumps(reply, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as scratch:
+        for case in CASES:
+            record(Path(scratch), case)

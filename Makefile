@@ -11,7 +11,7 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo demo-regfile test setup setup-latest lint unit integration lab-tests sanity collection-link clean
+.PHONY: demo demo-regfile bench-scan test setup setup-latest lint unit integration lab-tests sanity collection-link clean
 
 $(STAMP): requirements.txt tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ lab-tests: setup setup-latest
 
 sanity: setup
 	PATH=$(CURDIR)/$(BIN):$$PATH tests/sanity/run.sh 3.11 $(CURDIR)/$(BIN)/ansible-test
+
+# Side-by-side scanner benchmark (about 14 minutes; needs sslscan, nmap, testssl.sh and nginx from apt).
+bench-scan: setup
+	$(BIN)/python -m tests.perf.scan.bench --endpoints 1 50 --rtt 0 20 --repeat 3 --out bench-results.md
 
 clean:
 	rm -rf $(VENV) $(LATEST) .build tests/output

@@ -316,6 +316,11 @@ $changes = $module.Params.changes
 if ($changes.Count -gt 0 -and -not $module.Params.backup_id) {
     $module.FailJson("backup_id: required when changes are given (every change is backed up first)")
 }
+for ($i = 0; $i -lt $changes.Count; $i++) {
+    if ($changes[$i].op -eq 'set' -and -not $changes[$i].type) {
+        $module.FailJson("changes[$i].type: required when op is set")
+    }
+}
 if ($changes.Count -gt 0 -and -not $module.CheckMode) {
     # Back up every value the changes touch before the first write.
     $entries = [System.Collections.Generic.List[Object]]@()

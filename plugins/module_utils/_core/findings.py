@@ -88,7 +88,6 @@ def _protocol_findings(states: Mapping[str, Mapping[str, SideState]], build: Win
     return out
 
 
-
 def _other_findings(values: Mapping[RegRef, RegValue], build: WindowsBuild, complete: bool) -> list[Finding]:
     out = []
     states = evaluate(values, build)

@@ -65,7 +65,6 @@ def _priority(change: Change) -> tuple:
 @dataclass(frozen=True)
 class Plan:
     changes: tuple[Change, ...]
-    warnings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -99,10 +98,9 @@ class Plan:
 
 def plan(compiled: Compiled | Iterable[Desired], current: Mapping[RegRef, RegValue]) -> Plan:
     desired = compiled.desired if isinstance(compiled, Compiled) else tuple(compiled)
-    warnings = compiled.warnings if isinstance(compiled, Compiled) else ()
     changes = []
     for want in desired:
         have = current.get(want.ref)
         if have != want.value:
             changes.append(Change(want.ref, have, want.value, want.category, want.reg_type))
-    return Plan(tuple(sorted(changes, key=_priority)), tuple(warnings))
+    return Plan(tuple(sorted(changes, key=_priority)))

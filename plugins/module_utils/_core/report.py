@@ -59,7 +59,6 @@ def state_report(values: Mapping[RegRef, RegValue], build: WindowsBuild, complet
     return report
 
 
-
 def _mask(values: Mapping[RegRef, RegValue], where: RegRef) -> dict | None:
     mask = dword_at(values, where)
     if mask is None:

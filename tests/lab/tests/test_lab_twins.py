@@ -51,8 +51,8 @@ def test_tls_host_returns_dwords_signed_as_dotnet_reads_them(tmp_path):
     target = host(tmp_path)
     target.registry.set_value(r"HKLM\SOFTWARE\T", "Big", "REG_DWORD", 0xFFFFFFFF)
     result = tls_host.run(target, {"read_values": [{"key": r"SOFTWARE\T", "name": "big"}]})
-    assert result["registry_values"] == [{"hive": "HKLM", "key": r"SOFTWARE\T", "name": "Big", "type": "REG_DWORD",
-                                 "data": -1}]
+    expected = {"hive": "HKLM", "key": r"SOFTWARE\T", "name": "Big", "type": "REG_DWORD", "data": -1}
+    assert result["registry_values"] == [expected]
 
 
 def test_tls_host_rolls_back_on_the_kth_write_and_keeps_the_backup(tmp_path):
@@ -97,3 +97,9 @@ def test_fleet_from_count_names_and_mixes(tmp_path):
     specs = fleet.from_count(4, ["2019", "win11"], ("https",))
     assert [(s.name, s.os) for s in specs] == [("srv2019-01", "2019"), ("win11-02", "win11_23h2"),
                                                ("srv2019-03", "2019"), ("win11-04", "win11_23h2")]
+
+
+def test_tls_host_needs_a_type_to_set(tmp_path):
+    changes = [{"op": "set", "key": r"SOFTWARE\T", "name": "A", "data": 5}]
+    result = run_module(host(tmp_path), payload(TLS_HOST_PS1.read_text(), {"changes": changes, "backup_id": "b"}))
+    assert result == {"failed": True, "msg": "changes[0].type: required when op is set"}

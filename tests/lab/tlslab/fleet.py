@@ -131,7 +131,8 @@ def write_inventory(state: Path, hosts: list[Host], config: LabConfig) -> Path:
     for host in hosts:
         endpoints = []
         for kind, port in config.ports.get(host.name, {}).items():
-            endpoint = {"name": kind, "host": host.dns_name, "ip": "127.0.0.1", "port": port, "sni": host.dns_name}
+            endpoint = {"name": f"{host.name}-{kind}", "host": host.dns_name, "ip": "127.0.0.1", "port": port,
+                        "sni": host.dns_name}
             if kind == "smtp":
                 endpoint["starttls"] = "smtp"
             endpoints.append(endpoint)

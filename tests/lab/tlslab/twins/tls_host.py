@@ -19,7 +19,7 @@ from ..registry import RegistryError
 from .args import ModuleFailure, split, validate
 
 AGENT = "tlsguard.windows.tls_host/1"
-SOURCE_SHA256 = "746604d24f8c80c919f5bc24e77b8e2b3d59f34c1ff723f33626ba346b12888d"
+SOURCE_SHA256 = "ba0b83eb6768220ae81e683aefe714eaeba19677a9e85d9a1698cd0ac7e1ffb6"
 TYPES = ("REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD", "REG_NONE")
 SPEC = {
     "read_keys": ([], None), "read_values": ([], None), "changes": ([], None),
@@ -154,13 +154,16 @@ def run(host: Host, complex_args: dict) -> dict:
             raise ModuleFailure(f"read_backup: no backup '{params['read_backup']}' in {backup_dir}", **result)
         result["backup_document"] = document.decode("utf-8")
     changes = [dict({"hive": "HKLM", "name": ""}, **c) for c in params["changes"]]
-    for change in changes:
+    for change in changes:  # what Ansible.Basic's suboption choices check
         if change.get("op") not in ("set", "delete", "delete_empty_key"):
             raise ModuleFailure(f"value of op must be one of: set, delete, delete_empty_key, got: {change.get('op')}")
-        if change["op"] == "set" and change.get("type") not in TYPES:
+        if change.get("type") is not None and change["type"] not in TYPES:
             raise ModuleFailure(f"value of type must be one of: {', '.join(TYPES)}, got: {change.get('type')}")
     if changes and not params["backup_id"]:
         raise ModuleFailure("backup_id: required when changes are given (every change is backed up first)")
+    for index, change in enumerate(changes):
+        if change["op"] == "set" and not change.get("type"):
+            raise ModuleFailure(f"changes[{index}].type: required when op is set")
     if changes and not check_mode:
         result.update(_apply(host, changes, params["backup_id"], backup_dir, result))
     return result

@@ -1,0 +1,125 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""tls_scan: verify TLS endpoints from the outside with sslyze, entirely on the controller.
+
+An action plugin rather than a module: the targets are endpoints, not the play's host, so nothing is sent to
+that host; the scan runs in the controller's Python (where sslyze is installed) without delegate_to; and the
+plugin can print progress lines while a long scan runs, which a module cannot.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import ValidationError
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.engine import ScanOptions, scan
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.full import ca_file_problem
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.policy import POLICIES
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.probe import (
+    sslyze_problem,
+    sslyze_version_warning,
+)
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.targets import STARTTLS_CHOICES, parse_targets
+
+display = Display()
+_DEFAULTS = ScanOptions()
+
+ARGUMENT_SPEC = {
+    "targets": {"type": "list", "elements": "raw", "required": True},
+    "depth": {"type": "str", "choices": ["protocols", "full"], "default": _DEFAULTS.depth},
+    "policy": {"type": "str", "choices": list(POLICIES), "default": _DEFAULTS.policy},
+    "starttls": {"type": "str", "choices": list(STARTTLS_CHOICES), "default": "auto"},
+    "timeout": {"type": "float", "default": _DEFAULTS.timeout},
+    "retries": {"type": "int", "default": _DEFAULTS.retries},
+    "concurrency": {"type": "int", "default": _DEFAULTS.concurrency},
+    "per_endpoint_concurrency": {"type": "int", "default": _DEFAULTS.per_endpoint},
+    "ca_file": {"type": "path"},
+    "progress_interval": {"type": "float", "default": 10.0},
+}
+# (option, lowest, highest): limits that keep a typo from opening thousands of sockets or waiting for hours.
+_RANGES = (("timeout", 0.1, 600), ("retries", 0, 10), ("concurrency", 1, 500), ("per_endpoint_concurrency", 1, 50),
+           ("progress_interval", 0, 86400))
+
+
+def _line(endpoint: dict) -> str:
+    accepted = [k for k, state in endpoint["protocols"].items() if state == "accepted"]
+    verdict = {True: "compliant", False: "NOT compliant", None: "undetermined"}[endpoint["verdict"]["compliant"]]
+    what = f"accepts {', '.join(accepted) or 'nothing'}" if endpoint["status"] == "ok" else endpoint["error"]
+    return f"{endpoint['name']}: {endpoint['status']}, {what}; {verdict} ({endpoint['duration']:.1f} s)"
+
+
+class _Progress:
+    """A line per endpoint with -v; otherwise a count every ``interval`` seconds, so long scans show life."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.started = self.last = time.monotonic()
+
+    def __call__(self, endpoint: dict, done: int, total: int) -> None:
+        now = time.monotonic()
+        if display.verbosity >= 1:
+            display.display(f"tls_scan [{done}/{total}] {_line(endpoint)}")
+        elif self.interval and now - self.last >= self.interval:
+            self.last = now
+            display.display(f"tls_scan: {done}/{total} endpoints scanned in {now - self.started:.0f} s")
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _supports_check_mode = True  # a scan changes nothing, so check mode scans too
+    _supports_async = False
+
+    def _ca_file(self, path: str | None) -> tuple[str | None, str | None]:
+        """The CA file as an existing path (found like a role's files/ when relative), or a problem."""
+        if not path:
+            return None, None
+        if not os.path.isabs(path) and not os.path.exists(path):
+            try:
+                path = self._find_needle("files", path)
+            except AnsibleError:
+                return None, f"ca_file: {path} was not found"
+        if not os.path.isfile(path):
+            return None, f"ca_file: {path} was not found"
+        problem = ca_file_problem(path)
+        return (None, f"ca_file: {problem}") if problem else (path, None)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        problems = [f"{name}: {args[name]} is not between {low} and {high}"
+                    for name, low, high in _RANGES if not low <= args[name] <= high]
+        if problems:
+            return {**result, "failed": True, "msg": "; ".join(problems)}
+        try:
+            targets = parse_targets(args["targets"], args["starttls"])
+        except ValidationError as err:
+            return {**result, "failed": True, "msg": str(err)}
+        missing = sslyze_problem()
+        if missing:
+            return {**result, "failed": True, "msg": missing}
+        ca_file, problem = self._ca_file(args["ca_file"])
+        if problem:
+            return {**result, "failed": True, "msg": problem}
+        warnings = [w for w in (sslyze_version_warning(),) if w]
+        if ca_file and args["depth"] != "full":
+            warnings.append("ca_file is used only at depth=full (certificate validation); it was ignored")
+        options = ScanOptions(depth=args["depth"], policy=args["policy"], timeout=args["timeout"],
+                              retries=args["retries"], concurrency=args["concurrency"],
+                              per_endpoint=args["per_endpoint_concurrency"], ca_file=ca_file)
+        report = scan(targets, options, _Progress(args["progress_interval"]))
+        summary = report["summary"]
+        result.update(report)
+        result["changed"] = False
+        result["msg"] = (f"{summary['total']} endpoint(s) scanned at depth {options.depth}: {summary['compliant']} "
+                         f"compliant with {options.policy}, {summary['non_compliant']} not, "
+                         f"{summary['undetermined']} undetermined")
+        if warnings:
+            result.setdefault("warnings", []).extend(warnings)
+        return result

@@ -1,0 +1,233 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Depth ``full``: sslyze's scan commands, limited to what the probe left open.
+
+Every accepted suite per version (with its key exchange), the supported groups, the certificate chain and
+its validation, TLS_FALLBACK_SCSV and secure renegotiation. Suite enumeration runs only for the versions the
+probe found accepted or could not decide: enumerating a version the server refused costs up to 156
+handshakes to learn nothing new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import suites as facts
+from .probe import Connection
+from .targets import is_ip
+
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    from cryptography.utils import CryptographyDeprecationWarning
+    from nassl.ephemeral_key_info import EcDhEphemeralKeyInfo
+    from sslyze import (
+        CertificateInfoExtraArgument,
+        ScanCommand,
+        ScanCommandAttemptStatusEnum,
+        ScanCommandsExtraArguments,
+        Scanner,
+        ServerScanRequest,
+        ServerScanStatusEnum,
+    )
+    from sslyze.connection_helpers.tls_connection import SslConnection
+except ImportError:
+    pass  # probe.sslyze_problem() reports it before anything here runs
+
+_SUITE_COMMANDS = {"ssl2_0": "SSL_2_0_CIPHER_SUITES", "ssl3_0": "SSL_3_0_CIPHER_SUITES",
+                   "tls1_0": "TLS_1_0_CIPHER_SUITES", "tls1_1": "TLS_1_1_CIPHER_SUITES",
+                   "tls1_2": "TLS_1_2_CIPHER_SUITES", "tls1_3": "TLS_1_3_CIPHER_SUITES"}
+_OTHER_COMMANDS = ("CERTIFICATE_INFO", "ELLIPTIC_CURVES", "TLS_FALLBACK_SCSV", "SESSION_RENEGOTIATION")
+
+
+def ca_file_problem(path: str) -> str | None:
+    """Why ``path`` cannot serve as the trust store for certificate validation, or None."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        return f"cannot read {path}: {err.strerror}"
+    try:
+        x509.load_pem_x509_certificates(data)
+    except ValueError:
+        return f"{path} holds no PEM certificate"
+    return None
+
+
+@dataclass(frozen=True)
+class FullRequest:
+    key: Hashable
+    conn: Connection
+    enumerate: tuple[str, ...]  # protocol keys whose suites to list
+
+
+def scan_full(requests: list[FullRequest], ca_file: str | None, per_endpoint: int, concurrency: int,
+              done: Callable[[Hashable, dict], None]) -> None:
+    """Call ``done(key, data)`` as each endpoint finishes; ``data`` holds the full-depth result keys."""
+    if not requests:
+        return
+    certificate = CertificateInfoExtraArgument(custom_ca_file=Path(ca_file)) if ca_file else None
+    extra = ScanCommandsExtraArguments(certificate_info=certificate)
+    by_uuid: dict = {}
+    scan_requests = []
+    for request in requests:
+        commands = {ScanCommand[_SUITE_COMMANDS[k]] for k in request.enumerate}
+        commands.update(ScanCommand[name] for name in _OTHER_COMMANDS)
+        scan_request = ServerScanRequest(server_location=request.conn.location,
+                                         network_configuration=request.conn.config,
+                                         scan_commands=commands, scan_commands_extra_arguments=extra)
+        by_uuid[scan_request.uuid] = request
+        scan_requests.append(scan_request)
+    scanner = Scanner(per_server_concurrent_connections_limit=per_endpoint,
+                      concurrent_server_scans_limit=max(1, concurrency // per_endpoint))
+    with _no_ip_literal_sni(), warnings.catch_warnings():
+        # sslyze's bundled trust stores hold old roots that cryptography warns about on every load.
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        scanner.queue_scans(scan_requests)
+        for result in scanner.get_results():
+            request = by_uuid[result.uuid]
+            done(request.key, _convert(result, request))
+
+
+@contextlib.contextmanager
+def _no_ip_literal_sni() -> Iterator[None]:
+    """Keep sslyze from sending an IP address as SNI while the scanner runs.
+
+    sslyze puts its SNI setting into every handshake; for a target given only as an address that setting
+    holds the address (it also tells the certificate check which name to expect). RFC 6066 forbids IP
+    literals in SNI and strict servers refuse such hellos, which turns accepted versions into false "rejected"
+    (research §2.6). sslyze has no switch for it, so every connection it builds during the scan gets SNI off
+    when the name is an address; the original constructor is put back afterwards.
+    """
+    original = SslConnection.__init__
+
+    def init(self, *args, **kwargs):
+        config = kwargs.get("network_configuration", args[1] if len(args) > 1 else None)
+        if config is not None and is_ip(config.tls_server_name_indication):
+            kwargs["should_enable_server_name_indication"] = False
+        original(self, *args, **kwargs)
+
+    SslConnection.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SslConnection.__init__ = original  # type: ignore[method-assign]
+
+
+def _attempt_error(attempt) -> str:
+    reason = attempt.error_reason.value if attempt.error_reason else "error"
+    trace = attempt.error_trace
+    detail = f"{trace.exc_type.__name__}: {trace}".strip() if trace is not None else ""
+    return f"{reason}: {detail}" if detail else reason
+
+
+def _convert(result, request: FullRequest) -> dict:
+    data: dict = {"cipher_suites": dict.fromkeys(_SUITE_COMMANDS), "curves": None, "certificate": None,
+                  "fallback_scsv": None, "secure_renegotiation": None, "scan_errors": {}}
+    if result.scan_status != ServerScanStatusEnum.COMPLETED:
+        trace = result.connectivity_error_trace
+        data["scan_errors"]["connectivity"] = f"{trace.exc_type.__name__}: {trace}" if trace else "no connectivity"
+        return data
+    scan = result.scan_result
+    for key, command in _SUITE_COMMANDS.items():
+        attempt = getattr(scan, ScanCommand[command].value)
+        if attempt.status == ScanCommandAttemptStatusEnum.COMPLETED:
+            data["cipher_suites"][key] = [_suite(s) for s in attempt.result.accepted_cipher_suites]
+        elif attempt.status == ScanCommandAttemptStatusEnum.ERROR:
+            data["scan_errors"][key] = _attempt_error(attempt)
+        elif key not in request.enumerate:
+            data["cipher_suites"][key] = []  # refused in the probe: nothing to list
+    readers: tuple[tuple[str, str, Callable], ...] = (
+        ("curves", "ELLIPTIC_CURVES", lambda r: sorted(c.name for c in r.supported_curves or ())),
+        ("certificate", "CERTIFICATE_INFO", lambda r: _certificate(r, request)),
+        ("fallback_scsv", "TLS_FALLBACK_SCSV", lambda r: r.supports_fallback_scsv),
+        ("secure_renegotiation", "SESSION_RENEGOTIATION", lambda r: r.supports_secure_renegotiation),
+    )
+    for key, command, read in readers:
+        attempt = getattr(scan, ScanCommand[command].value)
+        if attempt.status == ScanCommandAttemptStatusEnum.COMPLETED:
+            data[key] = read(attempt.result)
+        else:
+            data["scan_errors"][key] = _attempt_error(attempt)
+    return data
+
+
+def _suite(accepted) -> dict:
+    name = accepted.cipher_suite.name
+    key = accepted.ephemeral_key
+    ephemeral = None
+    if key is not None:
+        ephemeral = {"type": key.type_name, "size": key.size,
+                     "curve": key.curve_name if isinstance(key, EcDhEphemeralKeyInfo) else None}
+    kind = ephemeral["type"] if ephemeral else None
+    return {
+        "name": name,
+        "openssl_name": accepted.cipher_suite.openssl_name,
+        "key_exchange": facts.key_exchange(name, kind),
+        "forward_secret": facts.forward_secret(name, kind),
+        "aead": facts.aead(name),
+        "anonymous": accepted.cipher_suite.is_anonymous,
+        "key_size": accepted.cipher_suite.key_size,
+        "ephemeral_key": ephemeral,
+    }
+
+
+def _key(public_key) -> tuple[str, int | None, str | None]:
+    if isinstance(public_key, rsa.RSAPublicKey):
+        return "rsa", public_key.key_size, None
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return "ecdsa", public_key.key_size, public_key.curve.name
+    if isinstance(public_key, dsa.DSAPublicKey):
+        return "dsa", public_key.key_size, None
+    if isinstance(public_key, ed25519.Ed25519PublicKey):
+        return "ed25519", 256, None
+    if isinstance(public_key, ed448.Ed448PublicKey):
+        return "ed448", 456, None
+    return type(public_key).__name__, None, None
+
+
+def _names(leaf) -> list[str]:
+    try:
+        san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    return [*san.get_values_for_type(x509.DNSName), *(str(a) for a in san.get_values_for_type(x509.IPAddress))]
+
+
+def _certificate(info, request: FullRequest) -> dict | None:
+    """The certificate a default client gets (the first deployment), and whether any trust store accepts it."""
+    if not info.certificate_deployments:
+        return None
+    deployment = info.certificate_deployments[0]
+    leaf = deployment.received_certificate_chain[0]
+    key_type, key_size, key_curve = _key(leaf.public_key())
+    results = deployment.path_validation_results
+    trusted_by = [r.trust_store.name for r in results if r.was_validation_successful]
+    supplied = [r for r in results if r.trust_store.name == "Supplied CA file"]
+    error = None if trusted_by else next((r.validation_error for r in supplied or results), None)
+    oid = leaf.signature_algorithm_oid
+    return {
+        "subject": leaf.subject.rfc4514_string(),
+        "issuer": leaf.issuer.rfc4514_string(),
+        "serial": format(leaf.serial_number, "x"),
+        "not_before": leaf.not_valid_before_utc.isoformat(),
+        "not_after": leaf.not_valid_after_utc.isoformat(),
+        "lifespan_days": (leaf.not_valid_after_utc - leaf.not_valid_before_utc).days,
+        "sha256": leaf.fingerprint(hashes.SHA256()).hex(),
+        "names": _names(leaf),
+        "key_type": key_type,
+        "key_size": key_size,
+        "key_curve": key_curve,
+        "signature_algorithm": getattr(oid, "_name", oid.dotted_string),  # the name sslyze's Mozilla checker uses
+        "chain_length": len(deployment.received_certificate_chain),
+        "validated_for": request.conn.config.tls_server_name_indication,
+        "trusted": bool(trusted_by),
+        "trusted_by": trusted_by,
+        "validation_error": error,
+        "deployments": len(info.certificate_deployments),
+    }

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[4]
-sys.path[:0] = [str(ROOT / "tests" / "lab"), str(ROOT / ".build")]
+sys.path.insert(0, str(ROOT / ".build"))
+sys.path.insert(0, str(ROOT / "tests" / "lab"))
 
 from tlslab.host import Host  # noqa: E402
 from tlslab.osprofiles import SCHANNEL, profile  # noqa: E402

@@ -93,9 +93,10 @@ backup:
       on the host, C(controller_path) the copy on the controller. Feed it to M(tlsguard.windows.tls_restore).
   returned: when changes were applied
   type: dict
-  sample: {id: 20261126T180000Z-web01, path: 'C:\ProgramData\tlsguard\backups\20261126T180000Z-web01.json',
-           status: applied, entries: [], created_keys: [],
-           controller_path: /home/admin/.ansible/tlsguard/backups/web01/20261126T180000Z-web01.json}
+  sample: {id: 20261126T180000.123456Z-web01,
+           path: 'C:\ProgramData\tlsguard\backups\20261126T180000.123456Z-web01.json', status: applied,
+           entries: [], created_keys: [],
+           controller_path: /home/admin/.ansible/tlsguard/backups/web01/20261126T180000.123456Z-web01.json}
 os:
   description: The host's OS as read from the registry (see M(tlsguard.windows.tls_info)).
   returned: always

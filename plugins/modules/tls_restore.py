@@ -55,7 +55,7 @@ EXAMPLES = r"""
 
 - name: Roll back from a backup kept on the host
   tlsguard.windows.tls_restore:
-    backup_id: 20261126T180000Z-web01
+    backup_id: 20261126T180000.123456Z-web01
 """
 
 RETURN = r"""
@@ -70,12 +70,12 @@ restored_from:
   description: Where the backup came from.
   returned: always
   type: str
-  sample: backup 20261126T180000Z-web01 on the host
+  sample: backup 20261126T180000.123456Z-web01 on the host
 restored_id:
   description: Id of the backup that was put back.
   returned: always
   type: str
-  sample: 20261126T180000Z-web01
+  sample: 20261126T180000.123456Z-web01
 reboot_required:
   description: Whether the restored settings take effect only after a reboot.
   returned: always

@@ -24,8 +24,10 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def new_backup_id(hostname: str, when: datetime) -> str:
-    """Timestamped and host-named, safe as a Windows file name: 20261126T180000Z-web01."""
-    return f"{when:%Y%m%dT%H%M%SZ}-{_UNSAFE.sub('_', hostname)[:60]}"
+    """Timestamped to the microsecond and host-named, safe as a Windows file name: 20261126T180000.123456Z-web01.
+
+    Two changes within one second (a tls_config and the restore right after it) must not share a file."""
+    return f"{when:%Y%m%dT%H%M%S.%fZ}-{_UNSAFE.sub('_', hostname)[:60]}"
 
 
 @dataclass(frozen=True)

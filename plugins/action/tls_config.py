@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.backup import new_backup_id
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import Problem, ValidationError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.guards import check_force, check_guards
@@ -36,18 +35,10 @@ class ActionModule(TlsHostAction):
                                                     "is really wanted")])
         warnings = adapted + list(compiled.warnings) + list(guards.warnings)
         warnings += [f"forced past guard {v.guard}: {v.message}" for v in guards.forced]
-        result = {
-            "changed": changes.changed, "reboot_required": changes.reboot_required,
-            "reboot_reasons": list(changes.reboot_reasons), "changes": changes.to_json(), "os": state.os_json(),
-        }
-        if self._task.diff and changes.changed:
-            result["diff"] = changes.diff(self.hostname)
+        result = self.planned(changes, state)
         if changes.changed and not self._task.check_mode:
-            reply = self.call_host(changes=changes.host_ops(), backup_id=new_backup_id(self.hostname, self.now()),
-                                   backup_dir=args["backup_dir"])
-            result["backup"] = reply["backup"]
-            result["backup"]["controller_path"], warning = self.keep_copy(reply["backup"],
-                                                                          args["controller_backup_dir"])
+            result["backup"], warning = self.apply(changes.host_ops(), args["backup_dir"],
+                                                   args["controller_backup_dir"])
             warnings += [warning] if warning else []
         result["warnings"] = warnings
         return result

@@ -8,7 +8,7 @@ import json
 import os
 from typing import ClassVar
 
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.backup import new_backup_id, parse_backup
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.backup import parse_backup
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import Problem, ValidationError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import uncovered
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
@@ -46,22 +46,16 @@ class ActionModule(TlsHostAction):
         missing = uncovered([e.ref for e in backup.entries])
         if missing:  # values outside the usual read set: one more read so the plan compares with real values
             more = self.call_host(read_values=[r.to_json() for r in missing])
-            extra = Snapshot.from_json(more["registry_values"], "host reply registry_values")
-            current = Snapshot({**dict(current), **dict(extra)})
+            more_values = Snapshot.from_json(more["registry_values"], "host reply registry_values")
+            current = Snapshot({**dict(current), **dict(more_values)})
         changes = plan(backup.desired(), current)
-        result = {"changed": changes.changed, "restored_from": source, "restored_id": backup.backup_id,
-                  "changes": changes.to_json(), "reboot_required": changes.reboot_required,
-                  "reboot_reasons": list(changes.reboot_reasons), "os": state.os_json(), "warnings": []}
+        result = self.planned(changes, state)
+        result.update(restored_from=source, restored_id=backup.backup_id, warnings=[])
         if backup.status not in ("applied", "rolled_back"):
             result["warnings"].append(f"the backup's status is '{backup.status}': the change it belongs to may not "
                                       "have finished; restoring it puts the values back as they were before it")
-        if self._task.diff and changes.changed:
-            result["diff"] = changes.diff(self.hostname)
         if changes.changed and not self._task.check_mode:
-            done = self.call_host(changes=changes.host_ops() + backup.cleanup_ops(),
-                                  backup_id=new_backup_id(self.hostname, self.now()), backup_dir=args["backup_dir"])
-            result["backup"] = done["backup"]
-            result["backup"]["controller_path"], warning = self.keep_copy(done["backup"],
-                                                                          args["controller_backup_dir"])
+            result["backup"], warning = self.apply(changes.host_ops() + backup.cleanup_ops(), args["backup_dir"],
+                                                   args["controller_backup_dir"])
             result["warnings"] += [warning] if warning else []
         return result

@@ -16,12 +16,14 @@ from typing import ClassVar
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.backup import new_backup_id
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import TlsGuardError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import (
     HostState,
     parse_reply,
     read_request,
 )
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import Plan
 
 HOST_MODULE = "tlsguard.windows.tls_host"
 DEFAULT_BACKUP_DIR = r"%ProgramData%\tlsguard\backups"
@@ -93,12 +95,24 @@ class TlsHostAction(ActionBase):
     def hostname(self) -> str:
         return str(self.task_vars.get("inventory_hostname", "host"))
 
-    @staticmethod
-    def now() -> datetime:
-        return datetime.now(UTC)
+    def planned(self, changes: Plan, state: HostState) -> dict:
+        """The result keys tls_config and tls_restore share, with the diff when diff mode is on."""
+        result = {"changed": changes.changed, "reboot_required": changes.reboot_required,
+                  "reboot_reasons": list(changes.reboot_reasons), "changes": changes.to_json(), "os": state.os_json()}
+        if self._task.diff and changes.changed:
+            result["diff"] = changes.diff(self.hostname)
+        return result
 
-    def keep_copy(self, backup: dict, folder: str | None) -> tuple[str | None, str | None]:
-        """Write the backup on the controller too; returns (path, warning)."""
+    def apply(self, ops: list[dict], backup_dir: str, controller_backup_dir: str | None) -> tuple[dict, str | None]:
+        """Round trip 2: write ``ops`` after a backup on the host; keep a copy on the controller.
+
+        Returns the backup (with ``controller_path``) and a warning when the copy could not be kept."""
+        backup_id = new_backup_id(self.hostname, datetime.now(UTC))
+        backup = self.call_host(changes=ops, backup_id=backup_id, backup_dir=backup_dir)["backup"]
+        backup["controller_path"], warning = self._keep_copy(backup, controller_backup_dir)
+        return backup, warning
+
+    def _keep_copy(self, backup: dict, folder: str | None) -> tuple[str | None, str | None]:
         if not folder:
             return None, None
         target = os.path.join(os.path.expanduser(folder), self.hostname)

@@ -20,8 +20,8 @@ def test_restoring_sets_what_existed_deletes_what_did_not_and_cleans_created_key
         {"hive": "HKLM", "key": r"A\B", "name": "x", "existed": True, "type": "REG_DWORD", "data": -1},
         {"hive": "HKLM", "key": r"A\B", "name": "y", "existed": False}],
         "created_keys": [{"hive": "HKLM", "key": "A"}, {"hive": "HKLM", "key": r"A\B"}]})
-    assert [(d.ref, d.value) for d in backup.desired()] == [(ref(r"HKLM\A\B", "x"), dword(0xFFFFFFFF)),
-                                                          (ref(r"HKLM\A\B", "y"), None)]
+    expected = [(ref(r"HKLM\A\B", "x"), dword(0xFFFFFFFF)), (ref(r"HKLM\A\B", "y"), None)]
+    assert [(d.ref, d.value) for d in backup.desired()] == expected
     assert [op["key"] for op in backup.cleanup_ops()] == [r"A\B", "A"]
 
 

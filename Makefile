@@ -11,43 +11,47 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo demo-regfile bench-scan test setup setup-latest lint unit integration lab-tests sanity collection-link clean
+.PHONY: demo demo-regfile bench-scan bench-lab record-fixtures test setup setup-latest lint unit functional lab-tests \
+	sanity collection-link clean
 
-$(STAMP): requirements.txt tests/requirements.txt
+$(STAMP): requirements.txt tests/requirements.txt lab/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -e lab
 	touch $(STAMP)
 
 setup: $(STAMP) collection-link
 
-$(LATEST)/.installed: tests/requirements-latest.txt
+$(LATEST)/.installed: tests/requirements-latest.txt lab/pyproject.toml
 	@test -n "$(PY312)" || { echo "Python 3.12 not found (set PY312=/path/to/python3.12)"; exit 1; }
 	$(PY312) -m venv $(LATEST)
 	$(LATEST)/bin/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(LATEST)/bin/pip install --quiet --disable-pip-version-check -r tests/requirements-latest.txt
+	$(LATEST)/bin/pip install --quiet --disable-pip-version-check -e lab
 	touch $@
 
 setup-latest: $(LATEST)/.installed
 
-# The collection must sit at ansible_collections/tlsguard/windows for Ansible to load it from a checkout.
+# The collection must sit at ansible_collections/tlsguard/windows for Ansible to load it from a checkout; this
+# target is the only place that link is made (the tests only check for it).
 collection-link:
 	@mkdir -p .build/ansible_collections/tlsguard
 	@ln -sfn $(CURDIR) .build/ansible_collections/tlsguard/windows
 
 # The main job on the built-in lab: 4 emulated hosts of mixed Windows builds, audited, enforced, rebooted,
 # audited again, one rolled back. The lab is stopped afterwards; its state stays in .build/lab.
-LAB := $(BIN)/python tests/lab/lab.py --state $(CURDIR)/.build/lab
+LAB := $(BIN)/tlslab --state $(CURDIR)/.build/lab
 demo: setup
 	$(LAB) reset
 	$(LAB) start --hosts 4 --mix 2012r2,2019,2022,win11 --listeners https,smtp
-	$(BIN)/ansible-playbook -i .build/lab/inventory.yml playbooks/demo.yml; status=$$?; $(LAB) stop; exit $$status
+	$(BIN)/ansible-playbook -i .build/lab/inventory.yml examples/demo/demo.yml; status=$$?; $(LAB) stop; exit $$status
 
 # The offline part: audit the .reg exports in examples/exports and render the enforce profile.
 demo-regfile: setup
-	$(BIN)/ansible-playbook playbooks/demo_regfile.yml
+	$(BIN)/ansible-playbook examples/demo/demo_regfile.yml
 
-test: setup lint unit integration lab-tests sanity
+test: setup lint unit functional lab-tests sanity
 	@echo "make test: all checks passed"
 
 lint: setup
@@ -57,19 +61,32 @@ lint: setup
 unit: setup
 	$(BIN)/python -m pytest tests/unit -q
 
-integration: setup
-	$(BIN)/python -m pytest tests/integration -q
+# Integration targets and servers driven by pytest: controller targets, tls_scan against real TLS servers on
+# 127.0.0.1, the host targets against a lab host of every OS profile.
+functional: setup
+	$(BIN)/python -m pytest tests/functional -q
 
-# The lab (tests/lab): pywinrm and ansible-playbook against emulated hosts, with core 2.19 and the newest core.
+# The lab's own tests (lab/tests): pywinrm and ansible-playbook against emulated hosts, with core 2.19 and the
+# newest core.
 lab-tests: setup setup-latest
-	TLSLAB_LATEST_PYTHON=$(CURDIR)/$(LATEST)/bin/python $(BIN)/python -m pytest tests/lab/tests -q
+	TLSLAB_LATEST_PYTHON=$(CURDIR)/$(LATEST)/bin/python $(BIN)/python -m pytest lab/tests -q
 
 sanity: setup
 	PATH=$(CURDIR)/$(BIN):$$PATH tests/sanity/run.sh 3.11 $(CURDIR)/$(BIN)/ansible-test
 
 # Side-by-side scanner benchmark (about 14 minutes; needs sslscan, nmap, testssl.sh and nginx from apt).
+# Test code is imported through the collection's namespace, as ansible-test does.
+PYMOD := PYTHONPATH=$(CURDIR)/.build $(BIN)/python -m ansible_collections.tlsguard.windows.tests
 bench-scan: setup
-	$(BIN)/python -m tests.perf.scan.bench --endpoints 1 50 --rtt 0 20 --repeat 3 --out bench-results.md
+	$(PYMOD).perf.scan.bench --endpoints 1 50 --rtt 0 20 --repeat 3 --out bench-results.md
+
+# Lab benchmarks, e.g. make bench-lab ARGS="audit --hosts 100" (see docs/performance.md).
+bench-lab: setup
+	$(PYMOD).perf.bench_lab $(ARGS)
+
+# Re-record the host replies the action plugin unit tests replay (after a change of the host module's contract).
+record-fixtures: setup
+	$(PYMOD).unit.plugins.action.record_fixtures
 
 clean:
 	rm -rf $(VENV) $(LATEST) .build tests/output

@@ -1,4 +1,4 @@
-$AnsibleLabAgent = 'tlsguard.windows.tls_host/1'
+#!powershell
 #AnsibleRequires -CSharpUtil Ansible.Basic
 
 # Copyright: tlsguard contributors
@@ -7,8 +7,6 @@ $AnsibleLabAgent = 'tlsguard.windows.tls_host/1'
 # Host-side I/O for tls_info, tls_config and tls_restore. It knows nothing about TLS: it reads registry values,
 # applies a list of set/delete operations with a backup first and a rollback on the first failure, and reports a
 # few facts. Every path and value arrives as module data; none is ever pasted into script text.
-# The first line is a marker for the test lab, which answers this module with a Python twin
-# (tests/lab/tlslab/twins/tls_host.py) and refuses to run when this file changes without the twin.
 
 $spec = @{
     options = @{

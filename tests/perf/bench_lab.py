@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmarks on the lab (an emulator: these are controller-side and wire costs, not Windows timings).
 
-    bench_lab.py cpu --hosts 1000 --forks 25   # lab CPU per host-task next to the controller's
-    bench_lab.py audit --hosts 100             # tls_info vs. a win_reg_stat per value: wall time and WinRM requests
+    make bench-lab ARGS="cpu --hosts 1000 --forks 25"   # lab CPU per host-task next to the controller's
+    make bench-lab ARGS="audit --hosts 100"    # tls_info vs. a win_reg_stat per value: wall time and WinRM requests
 
-Each run starts its own lab (tests/lab/lab.py) on free ports, runs real ansible-playbook against it and stops it.
+Each run starts its own lab (``tlslab``) on free ports, runs real ansible-playbook against it and stops it.
 """
 
 from __future__ import annotations
@@ -20,18 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "lab"))
-sys.path.insert(0, str(ROOT / ".build"))
+from tlslab import fleet
 
-from integration.runner import ansible_env  # noqa: E402
-from tlslab import fleet  # noqa: E402
-
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import read_request  # noqa: E402
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import read_request
+from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
 
 MIX = "2012r2,2016,2019,2022,2025,win10,win11"
-LAB = [sys.executable, str(ROOT / "tests" / "lab" / "lab.py")]
+LAB = [sys.executable, "-m", "tlslab"]
 
 
 class Lab:

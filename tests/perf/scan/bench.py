@@ -4,7 +4,7 @@
 
 Run from the repository root (see README.md beside this file):
 
-    .venv/bin/python -m tests.perf.scan.bench --endpoints 1 50 --rtt 0 20 --out bench-results.md
+    make bench-scan    # --endpoints 1 50 --rtt 0 20 --repeat 3 --out bench-results.md
 
 Every tool scans the same nginx endpoints on 127.0.0.1 (directly, or through the delay proxy for a non-zero
 RTT); wall time and the children's CPU time are measured around the tool's process(es), and its verdicts are

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.integration.tls_servers import HOST, make_pki
+from ansible_collections.tlsguard.windows.tests.harness.tls_servers import HOST, make_pki
 
 PROTOCOLS = ("ssl2_0", "ssl3_0", "tls1_0", "tls1_1", "tls1_2", "tls1_3")
 MODERN = frozenset({"tls1_2", "tls1_3"})

@@ -1,24 +1,19 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Re-record fixtures/*.json: tls_host replies from the lab's twin for hosts in the hard states the action plugin
-tests need. Run after changing the host module's contract: python tests/unit/plugins/action/record_fixtures.py"""
+tests need. Run after changing the host module's contract: ``make record-fixtures``"""
 
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[4]
-sys.path.insert(0, str(ROOT / ".build"))
-sys.path.insert(0, str(ROOT / "tests" / "lab"))
+from tlslab.host import Host
+from tlslab.osprofiles import SCHANNEL, profile
+from tlslab.twins import tls_host
 
-from tlslab.host import Host  # noqa: E402
-from tlslab.osprofiles import SCHANNEL, profile  # noqa: E402
-from tlslab.twins import tls_host  # noqa: E402
-
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import read_request  # noqa: E402
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import read_request
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROTOCOLS = SCHANNEL + r"\Protocols"

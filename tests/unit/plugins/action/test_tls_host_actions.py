@@ -7,8 +7,7 @@ import json
 import pytest
 
 from ansible_collections.tlsguard.windows.plugins.action import tls_config, tls_info, tls_restore
-
-from .host_replies import FakeHost, reply, run
+from ansible_collections.tlsguard.windows.tests.unit.plugins.action.host_replies import FakeHost, reply, run
 
 TLS12_SERVER = r"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server"
 

@@ -10,8 +10,11 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.locations i
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import Snapshot, dword, sz
-
-from .strategies import builds, policies, reg_values
+from ansible_collections.tlsguard.windows.tests.unit.plugins.module_utils._core.strategies import (
+    builds,
+    policies,
+    reg_values,
+)
 
 W2019 = WindowsBuild(17763)
 

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfile import parse_regfile
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import RegRef, RegValue, dword, ref, sz
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.regrender import render_reg
-
-from .strategies import reg_values
+from ansible_collections.tlsguard.windows.tests.unit.plugins.module_utils._core.strategies import reg_values
 
 EXPORTS = Path(__file__).resolve().parents[5] / "examples" / "exports"
 V5 = "Windows Registry Editor Version 5.00\r\n\r\n"

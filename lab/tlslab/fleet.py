@@ -152,6 +152,6 @@ def write_inventory(state: Path, hosts: list[Host], config: LabConfig) -> Path:
         "children": groups,
     }}}}
     path = state / "inventory.yml"
-    header = "# Written by tests/lab/lab.py: an emulated fleet (tlslab), not Windows.\n"
+    header = "# Written by tlslab: an emulated fleet (tlslab), not Windows.\n"
     path.write_text(header + yaml.safe_dump(inventory, sort_keys=False))
     return path

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from conftest import ROOT
 from tlslab import fleet
 from tlslab.host import Host
 from tlslab.modules import run_module
@@ -13,7 +12,7 @@ from tlslab.osprofiles import profile
 from tlslab.payload import Payload
 from tlslab.twins import tls_host, win_registry
 
-TLS_HOST_PS1 = ROOT / "plugins" / "modules" / "tls_host.ps1"
+TLS_HOST_PS1 = Path(__file__).resolve().parents[2] / "plugins" / "modules" / "tls_host.ps1"
 
 
 def host(tmp_path: Path) -> Host:
@@ -29,7 +28,7 @@ def payload(source: str, args: dict, name: str = "tlsguard.windows.tls_host") ->
 def test_the_twin_was_written_for_the_powershell_in_the_repository():
     actual = hashlib.sha256(TLS_HOST_PS1.read_bytes()).hexdigest()
     assert actual == tls_host.SOURCE_SHA256, (
-        "plugins/modules/tls_host.ps1 changed: mirror the change in tests/lab/tlslab/twins/tls_host.py and set its "
+        "plugins/modules/tls_host.ps1 changed: mirror the change in lab/tlslab/twins/tls_host.py and set its "
         f"SOURCE_SHA256 to {actual}")
 
 
@@ -40,9 +39,9 @@ def test_the_lab_refuses_a_powershell_its_twin_does_not_mirror(tmp_path):
     assert changed["failed"] and "tls_host changed" in changed["msg"] and "SOURCE_SHA256" in changed["msg"]
 
 
-def test_unknown_agents_and_modules_are_refused(tmp_path):
-    unknown = run_module(host(tmp_path), payload("$AnsibleLabAgent = 'x.y.z/9'\n", {}))
-    assert unknown == {"failed": True, "msg": "lab: no twin for agent 'x.y.z/9' (tlsguard.windows.tls_host)"}
+def test_modules_without_a_twin_are_refused(tmp_path):
+    unknown = run_module(host(tmp_path), payload("#!powershell\n", {}, "tlsguard.windows.tls_other"))
+    assert unknown == {"failed": True, "msg": "lab: module tlsguard.windows.tls_other is not emulated"}
     other = run_module(host(tmp_path), payload("# win_shell", {}, "ansible.windows.win_shell"))
     assert other == {"failed": True, "msg": "lab: module ansible.windows.win_shell is not emulated"}
 

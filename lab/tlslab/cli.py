@@ -1,12 +1,12 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""``tests/lab/lab.py``: start, stop, inspect and poke an emulated Windows fleet.
+"""``tlslab``: start, stop, inspect and poke an emulated Windows fleet.
 
-    lab.py start --hosts 4 --mix 2012r2,2019,2022   # prints the inventory path
-    lab.py start --fleet fleet.yml                   # hosts, OS, listeners, faults from a file (or inventory)
-    lab.py status | stop | reset
-    lab.py fault srv2019-02 fail_write=2 latency_ms=50   (0 clears a fault)
-    lab.py traffic srv2019-02 --protocols tls1_0,tls1_2 --count 3 --client-ip 10.20.7.44
+    tlslab start --hosts 4 --mix 2012r2,2019,2022   # prints the inventory path
+    tlslab start --fleet fleet.yml                   # hosts, OS, listeners, faults from a file (or inventory)
+    tlslab status | stop | reset
+    tlslab fault srv2019-02 fail_write=2 latency_ms=50   (0 clears a fault)
+    tlslab traffic srv2019-02 --protocols tls1_0,tls1_2 --count 3 --client-ip 10.20.7.44
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ from .host import FAULTS, Timing
 from .osprofiles import PROFILES
 from .tlsservice import KINDS
 
-ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_STATE = Path(os.environ.get("TLSLAB_STATE", ROOT / ".build" / "lab"))
+DEFAULT_STATE = Path(os.environ.get("TLSLAB_STATE", Path(".build") / "lab"))
 
 
 class LabError(Exception):
@@ -74,8 +73,8 @@ def cmd_start(args: argparse.Namespace) -> int:
     elif not (state / "lab.json").is_file():
         raise LabError(f"no lab state in {state}: give --hosts N (and --mix) or --fleet FILE")
     log = (state / "lab.log").open("ab")
-    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "lab" / "lab.py"), "--state", str(state),
-                                "serve"], stdout=log, stderr=log, start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-m", "tlslab", "--state", str(state), "serve"], stdout=log,
+                               stderr=log, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
         if process.poll() is not None:
@@ -174,7 +173,7 @@ def cmd_traffic(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="lab.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    main = argparse.ArgumentParser(prog="tlslab", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     main.add_argument("--state", type=Path, default=DEFAULT_STATE, help="state directory (default: %(default)s)")
     sub = main.add_subparsers(dest="command", required=True)
     start = sub.add_parser("start", help="create (with --hosts/--fleet) or reopen a lab and run it in the background")

@@ -18,8 +18,8 @@ from ..host import Host
 from ..registry import RegistryError
 from .args import ModuleFailure, split, validate
 
-AGENT = "tlsguard.windows.tls_host/1"
-SOURCE_SHA256 = "ba0b83eb6768220ae81e683aefe714eaeba19677a9e85d9a1698cd0ac7e1ffb6"
+MODULE = "tlsguard.windows.tls_host"
+SOURCE_SHA256 = "ee6bb5cae60ce6879cf81da51a220adbf2d43f9541ecf1cf46d63d8e4477865f"
 TYPES = ("REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD", "REG_NONE")
 SPEC = {
     "read_keys": ([], None), "read_values": ([], None), "changes": ([], None),

@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import LAB_DIR
 from tlslab import fleet, traffic
 
-LAB = [sys.executable, str(LAB_DIR / "lab.py")]
+LAB = [sys.executable, "-m", "tlslab"]
 
 
 def lab(state: Path, *args: str) -> subprocess.CompletedProcess:

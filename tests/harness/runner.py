@@ -9,40 +9,33 @@ unchanged under ``ansible-test integration`` / ``windows-integration`` and here.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tlslab.testing import ansible_env as lab_ansible_env
+
 ROOT = Path(__file__).resolve().parents[2]
-TARGETS = Path(__file__).resolve().parent / "targets"
+TARGETS = ROOT / "tests" / "integration" / "targets"
 
 
-def collection_parent() -> Path:
-    """A directory holding ``ansible_collections/tlsguard/windows`` (the checkout, linked under .build/)."""
+def collections_path() -> Path:
+    """The directory that holds ``ansible_collections/tlsguard/windows`` for this checkout.
+
+    Under ansible-test the checkout already sits in such a tree; otherwise ``make setup`` links it into ``.build``
+    (the only place the link is made)."""
     if ROOT.parent.name == "tlsguard" and ROOT.parent.parent.name == "ansible_collections":
-        return ROOT.parent.parent.parent
-    link = ROOT / ".build" / "ansible_collections" / "tlsguard" / "windows"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(ROOT, link)
-    return ROOT / ".build"
+        return ROOT.parents[2]
+    build = ROOT / ".build"
+    if not (build / "ansible_collections" / "tlsguard" / "windows").exists():
+        raise RuntimeError(f"{build}/ansible_collections/tlsguard/windows is missing: run `make setup` first")
+    return build
 
 
 def ansible_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": str(collection_parent()),
-        "ANSIBLE_ROLES_PATH": str(TARGETS),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_LOCALHOST_WARNING": "0",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        "NO_PROXY": "127.0.0.1,localhost",
-    })
-    env.update(extra or {})
-    return env
+    """Quiet ansible output, this checkout as tlsguard.windows, the targets as roles."""
+    return lab_ansible_env({"ANSIBLE_COLLECTIONS_PATH": str(collections_path()), "ANSIBLE_ROLES_PATH": str(TARGETS),
+                            **(extra or {})})
 
 
 def run_target(name: str, hosts: str = "localhost", inventory: str | None = None, workdir: Path | None = None,

@@ -4,19 +4,19 @@ every OS profile. The same targets run against real Windows with ansible-test wi
 from __future__ import annotations
 
 import pytest
-from integration.runner import run_target
 from tlslab import fleet
 from tlslab.osprofiles import PROFILES
+from tlslab.testing import start_lab
+
+from ansible_collections.tlsguard.windows.tests.harness.runner import run_target
 
 
 @pytest.fixture(scope="module")
 def every_profile(tmp_path_factory):
-    from conftest import start_lab
-
     lab = start_lab(tmp_path_factory.mktemp("targets") / "lab",
                     [fleet.HostSpec(f"host-{key.replace('_', '')}", key, ()) for key in PROFILES])
     yield lab
-    lab.running.stop()
+    lab.stop()
 
 
 @pytest.mark.parametrize("target", ["tls_info", "tls_config", "tls_restore"])

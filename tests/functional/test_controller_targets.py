@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .runner import run_target
+from ansible_collections.tlsguard.windows.tests.harness.runner import run_target
 
 
 @pytest.mark.parametrize("target", ["tls_regfile"])

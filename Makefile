@@ -11,8 +11,8 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo demo-regfile bench-scan bench-lab record-fixtures test setup setup-latest lint unit functional lab-tests \
-	sanity collection-link clean
+.PHONY: demo demo-regfile bench-scan bench-lab record-fixtures test setup setup-latest lint typecheck unit functional \
+	lab-tests sanity collection-link clean
 
 $(STAMP): requirements.txt tests/requirements.txt lab/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,14 @@ demo-regfile: setup
 test: setup lint unit functional lab-tests sanity
 	@echo "make test: all checks passed"
 
-lint: setup
+lint: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ansible-lint --offline
+
+# mypy over the collection's Python (imported through .build as ansible_collections.tlsguard.windows) and the lab.
+typecheck: setup
+	cd .build && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p ansible_collections.tlsguard.windows.plugins
+	cd lab && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p tlslab
 
 unit: setup
 	$(BIN)/python -m pytest tests/unit -q

@@ -96,7 +96,7 @@ def from_file(path: Path) -> list[HostSpec]:
         for child in (group.get("children") or {}).values():
             walk(child or {})
 
-    walk(data.get("all", data))
+    walk(data.get("all") or data)
     if not found:
         raise ValueError(f"{path}: no hosts found")
     return [_host_vars(name, variables, path) for name, variables in found.items()]

@@ -50,18 +50,19 @@ class OsProfile:
 
     def registry(self) -> dict[str, dict[str, list]]:
         """Registry content of a fresh install of this profile (the part the lab models)."""
-        current = {"ProductName": ["REG_SZ", self.product], "EditionID": ["REG_SZ", self.edition],
-                   "InstallationType": ["REG_SZ", self.installation_type],
-                   "CurrentVersion": ["REG_SZ", self.version],
-                   "CurrentBuildNumber": ["REG_SZ", str(self.build)], "CurrentBuild": ["REG_SZ", str(self.build)],
-                   "UBR": ["REG_DWORD", self.ubr]}
+        current: dict[str, list] = {"ProductName": ["REG_SZ", self.product], "EditionID": ["REG_SZ", self.edition],
+                                    "InstallationType": ["REG_SZ", self.installation_type],
+                                    "CurrentVersion": ["REG_SZ", self.version],
+                                    "CurrentBuildNumber": ["REG_SZ", str(self.build)],
+                                    "CurrentBuild": ["REG_SZ", str(self.build)],
+                                    "UBR": ["REG_DWORD", self.ubr]}
         if self.build >= 10240:
             current["CurrentMajorVersionNumber"] = ["REG_DWORD", 10]
             current["CurrentMinorVersionNumber"] = ["REG_DWORD", 0]
         if self.display_version:
             current["DisplayVersion"] = ["REG_SZ", self.display_version]
         ssl2_client = f"{SCHANNEL}\\Protocols\\SSL 2.0\\Client"
-        data = {
+        data: dict[str, dict[str, list]] = {
             CURRENT_VERSION: current,
             NDP_FULL: {"Release": ["REG_DWORD", self.dotnet_release], "Install": ["REG_DWORD", 1]},
             SCHANNEL: {"EventLogging": ["REG_DWORD", 1]},

@@ -91,7 +91,7 @@ class Registry:
         entry = self._keys.get(_fold(normalize(path)))
         if entry is None:
             raise RegistryError(f"key {path} does not exist")
-        return [tuple(v) for v in entry[1].values()]  # type: ignore[misc]
+        return [(v[0], v[1], v[2]) for v in entry[1].values()]
 
     def get_value(self, path: str, name: str) -> tuple[str, object] | None:
         entry = self._keys.get(_fold(normalize(path)))
@@ -112,4 +112,4 @@ class Registry:
     def delete_value(self, path: str, name: str) -> bool:
         with self.lock:
             entry = self._keys.get(_fold(normalize(path)))
-            return bool(entry) and entry[1].pop(name.casefold(), None) is not None
+            return entry is not None and entry[1].pop(name.casefold(), None) is not None

@@ -24,8 +24,8 @@ class RunningLab:
             if host.listeners:
                 service = TlsService(host, state / "pki", self.config.ports[host.name])
                 self.tls[host.name] = service
-                host.on_boot.append(lambda _host, s=service: s.start())
-                host.on_shutdown.append(lambda _host, s=service: s.stop())
+                host.on_boot.append(service.on_boot)
+                host.on_shutdown.append(service.on_shutdown)
         self.lab.controls.update(status=self.status, faults=self.faults, reboot=self.reboot)
         self.server = LabServer(self.config.port if port is None else port, self.lab)
 

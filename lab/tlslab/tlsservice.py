@@ -104,6 +104,12 @@ class TlsService:
             listener.thread.start()
             self.listeners.append(listener)
 
+    def on_boot(self, _host: Host) -> None:
+        self.start()
+
+    def on_shutdown(self, _host: Host) -> None:
+        self.stop()
+
     def stop(self) -> None:
         self._stopping.set()
         for listener in self.listeners:

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs import TLS_CONFIG_ARGS
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import Problem, ValidationError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.guards import check_force, check_guards
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import BACKUP_ARGS, POLICY_ARGS, TlsHostAction
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import TlsHostAction
 
 
 class ActionModule(TlsHostAction):
-    ARGSPEC: ClassVar[dict] = {**POLICY_ARGS, **BACKUP_ARGS,
-                               "force": {"type": "list", "elements": "str", "default": []}}
+    ARGSPEC: ClassVar[dict] = TLS_CONFIG_ARGS
     REQUIRED_ONE_OF: ClassVar[list] = [("profile", "overrides")]
 
     def act(self, args: dict) -> dict:

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs import TLS_INFO_ARGS
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.audit_result import settings_report, state_report
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.report import settings_report, state_report
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import POLICY_ARGS, TlsHostAction
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import TlsHostAction
 
 
 class ActionModule(TlsHostAction):
-    ARGSPEC: ClassVar[dict] = dict(POLICY_ARGS)
+    ARGSPEC: ClassVar[dict] = TLS_INFO_ARGS
 
     def act(self, args: dict) -> dict:
         state, _reply = self.read_state()

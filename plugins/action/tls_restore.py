@@ -8,17 +8,17 @@ import json
 import os
 from typing import ClassVar
 
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs import TLS_RESTORE_ARGS
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.backup import parse_backup
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import Problem, ValidationError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import uncovered
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import Snapshot
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import BACKUP_ARGS, TlsHostAction
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import TlsHostAction
 
 
 class ActionModule(TlsHostAction):
-    ARGSPEC: ClassVar[dict] = {**BACKUP_ARGS, "backup_id": {"type": "str"}, "backup_file": {"type": "path"},
-                               "backup": {"type": "dict"}}
+    ARGSPEC: ClassVar[dict] = TLS_RESTORE_ARGS
     MUTUALLY_EXCLUSIVE: ClassVar[list] = [("backup_id", "backup_file", "backup")]
     REQUIRED_ONE_OF: ClassVar[list] = [("backup_id", "backup_file", "backup")]
 

@@ -18,13 +18,13 @@ from ansible.utils.display import Display
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import ValidationError
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.engine import ScanOptions, scan
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.full import ca_file_problem
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.policy import POLICIES
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.probe import (
     sslyze_problem,
     sslyze_version_warning,
 )
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.sslyze_commands import ca_file_problem
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.targets import STARTTLS_CHOICES, parse_targets
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.verdict import POLICIES
 
 display = Display()
 _DEFAULTS = ScanOptions()

@@ -221,27 +221,27 @@ from datetime import UTC, datetime
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs import POLICY_ARGS
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.audit_result import state_report
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.builds import parse_build
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import TlsGuardError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import PROFILES, resolve_policy
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfile import parse_regfile
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import Snapshot
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.render import (
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.deploy import (
     FORMATS,
     as_text,
     render,
     same_content,
 )
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.report import state_report
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.parser import parse_regfile
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import Snapshot
 
 ARGUMENT_SPEC = dict(
     src=dict(type="path"),
     os_build=dict(type="str", required=True),
     server=dict(type="bool"),
-    profile=dict(type="str", choices=list(PROFILES)),
-    overrides=dict(type="dict"),
+    **POLICY_ARGS,
     dest=dict(type="path"),
     format=dict(type="str", choices=list(FORMATS)),
     backup=dict(type="bool", default=False),

@@ -26,15 +26,6 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate i
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import Plan
 
 HOST_MODULE = "tlsguard.windows.tls_host"
-DEFAULT_BACKUP_DIR = r"%ProgramData%\tlsguard\backups"
-BACKUP_ARGS = {
-    "backup_dir": {"type": "str", "default": DEFAULT_BACKUP_DIR},
-    "controller_backup_dir": {"type": "path", "default": "~/.ansible/tlsguard/backups"},
-}
-POLICY_ARGS = {
-    "profile": {"type": "str", "choices": ["enable", "enforce", "bsi", "mozilla_intermediate", "os_default"]},
-    "overrides": {"type": "dict"},
-}
 
 
 class HostCallFailed(Exception):

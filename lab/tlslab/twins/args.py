@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class ModuleFailure(Exception):
     """What FailJson would report; ``extra`` goes into the result next to ``msg``."""
@@ -19,7 +21,7 @@ def split(complex_args: dict) -> tuple[dict, bool, bool]:
     return params, bool(complex_args.get("_ansible_check_mode")), bool(complex_args.get("_ansible_diff"))
 
 
-def validate(module: str, params: dict, spec: dict[str, tuple[object, tuple | None]]) -> dict:
+def validate(module: str, params: dict, spec: Mapping[str, tuple[object, tuple | None]]) -> dict:
     """``spec`` maps option -> (default, choices or None); returns params with defaults filled in."""
     unknown = sorted(set(params) - set(spec))
     if unknown:

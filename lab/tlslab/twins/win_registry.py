@@ -91,7 +91,7 @@ def regedit(host: Host, complex_args: dict) -> dict:
     name = params["name"] or ""
     registry = host.registry
     before = registry.get_value(path, name) if registry.key_exists(path) else None
-    result = {"changed": False, "data_changed": False, "data_type_changed": False}
+    result: dict[str, object] = {"changed": False, "data_changed": False, "data_type_changed": False}
     with host.lock:
         if params["state"] == "present":
             reg_type = _REGEDIT_TYPES[params["type"]]

@@ -114,16 +114,17 @@ def compile_policy(policy: Policy, build: WindowsBuild) -> Compiled:
 
     if policy.cipher_suites != UNMANAGED:
         value = None
-        if policy.cipher_suites != OS_DEFAULT:
-            kept, dropped = suites_for_build(policy.cipher_suites, build)  # type: ignore[arg-type]
+        if isinstance(policy.cipher_suites, tuple):
+            kept, dropped = suites_for_build(policy.cipher_suites, build)
             if dropped:
                 warnings.append(f"cipher_suites: {build.product} does not support {', '.join(dropped)}; "
                                 "left out of the order")
-            value = sz(",".join(kept)) if kept else None
-            if value is not None and len(value.data) > SUITE_ORDER_MAX_CHARS:  # type: ignore[arg-type]
-                raise ValidationError([Problem("cipher_suites", f"the order for {build.product} is "
-                                               f"{len(value.data)} characters; Windows reads at most "  # type: ignore[arg-type]
-                                               f"{SUITE_ORDER_MAX_CHARS} (list fewer suites)")])
+            order = ",".join(kept)
+            if len(order) > SUITE_ORDER_MAX_CHARS:
+                raise ValidationError([Problem("cipher_suites", f"the order for {build.product} is {len(order)} "
+                                               f"characters; Windows reads at most {SUITE_ORDER_MAX_CHARS} "
+                                               "(list fewer suites)")])
+            value = sz(order) if kept else None
             if not kept:
                 warnings.append(f"cipher_suites: none of the listed suites exists on {build.product}; "
                                 "the policy order is removed so the OS default applies")

@@ -52,7 +52,7 @@ def _dword(values: Mapping[RegRef, RegValue], where: RegRef, notes: list[str]) -
     if value.type != "REG_DWORD":
         notes.append(f"wrong_type:{where.name}={value.display()}")
         return None
-    return int(value.data)  # type: ignore[arg-type]
+    return value.as_int()
 
 
 def side_state(values: Mapping[RegRef, RegValue], build: WindowsBuild, protocol_key: str, side: str) -> SideState:

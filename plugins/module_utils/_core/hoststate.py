@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .builds import WindowsBuild, dotnet_version, parse_build
 from .errors import HostReplyError, ValidationError
 from .locations import NDP_KEY, OS_KEY, read_keys
 from .registry import RegRef, Snapshot
 
+T = TypeVar("T")
 OS_VALUES = ("CurrentBuildNumber", "UBR", "ProductName", "InstallationType", "EditionID", "DisplayVersion")
 
 
@@ -47,7 +49,7 @@ class HostState:
         return data
 
 
-def _require(reply: Mapping, key: str, kind: type) -> object:
+def _require(reply: Mapping, key: str, kind: type[T]) -> T:
     if key not in reply:
         raise HostReplyError(f"host reply: '{key}' is missing")
     if not isinstance(reply[key], kind):
@@ -60,7 +62,7 @@ def parse_reply(reply: Mapping) -> HostState:
         raise HostReplyError(f"host reply is not a JSON object: {str(reply)[:200]!r}")
     values_json = _require(reply, "registry_values", list)
     try:
-        values = Snapshot.from_json(values_json, "host reply registry_values")  # type: ignore[arg-type]
+        values = Snapshot.from_json(values_json, "host reply registry_values")
     except ValidationError as err:
         raise HostReplyError(str(err)) from None
     facts = _require(reply, "facts", dict)
@@ -79,13 +81,12 @@ def parse_reply(reply: Mapping) -> HostState:
                             server=None if not installation else installation.lower().startswith("server"))
     except ValidationError as err:
         raise HostReplyError(str(err)) from None
-    build = WindowsBuild(build.build, build.ubr, build.server, x64=bool(facts.get("x64", True)))  # type: ignore[union-attr]
+    build = WindowsBuild(build.build, build.ubr, build.server, x64=bool(facts.get("x64", True)))
     release = values.get(RegRef("HKLM", NDP_KEY, "Release"))
     missing = tuple(f"{m.get('hive', 'HKLM')}\\{m.get('key', '')}" for m in reply.get("missing_keys") or ()
                     if isinstance(m, Mapping))
-    return HostState(values, build, str(os_value("ProductName") or build.product), dict(facts),  # type: ignore[arg-type]
-                     int(release.data) if release is not None and release.type == "REG_DWORD" else None,  # type: ignore[arg-type]
-                     missing)
+    return HostState(values, build, str(os_value("ProductName") or build.product), dict(facts),
+                     release.as_int() if release is not None and release.type == "REG_DWORD" else None, missing)
 
 
 def uncovered(refs: list[RegRef]) -> list[RegRef]:

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .desired import Compiled, Desired
+from .regfiles.reg_writer import render_values
 from .registry import RegRef, RegValue, Snapshot
-from .regrender import render_values
 
 # Why a reboot follows a change in each category (research/windows-tls-registry.md §1.7, §2.2, §3.4, §5.7).
 REBOOT_REASONS: dict[str, str] = {

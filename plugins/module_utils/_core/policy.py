@@ -213,8 +213,9 @@ def parse_policy(data: Mapping | None, option: str = "policy", base: Policy | No
     protocols = {k: dict(v) for k, v in base.protocols.items()}
     dotnet, ciphers, hashes = dict(base.dotnet), dict(base.ciphers), dict(base.hashes)
     key_exchange, dh_min_bits = dict(base.key_exchange), dict(base.dh_min_bits)
-    values: dict[str, object] = {"winhttp": base.winhttp, "wininet": base.wininet,
-                                 "cipher_suites": base.cipher_suites, "event_logging": base.event_logging}
+    lists: dict[str, str | tuple[str, ...]] = {"winhttp": base.winhttp, "wininet": base.wininet,
+                                               "cipher_suites": base.cipher_suites}
+    event_logging = base.event_logging
     for section, setting in data.items():
         where = f"{option}.{section}"
         if section == "protocols":
@@ -227,7 +228,7 @@ def parse_policy(data: Mapping | None, option: str = "policy", base: Policy | No
                 if state:
                     dotnet = dict.fromkeys(DOTNET_VALUES, state)
         elif section in ("winhttp", "wininet"):
-            values[section] = _protocol_list(setting, where, problems)
+            lists[section] = _protocol_list(setting, where, problems)
         elif section == "ciphers":
             _groups(setting, where, problems, ciphers, CIPHERS)
         elif section == "hashes":
@@ -235,14 +236,13 @@ def parse_policy(data: Mapping | None, option: str = "policy", base: Policy | No
         elif section == "key_exchange":
             _groups(setting, where, problems, key_exchange, KEY_EXCHANGES, DH_VALUES, dh_min_bits)
         elif section == "cipher_suites":
-            values["cipher_suites"] = _suite_list(setting, where, problems)
+            lists["cipher_suites"] = _suite_list(setting, where, problems)
         elif section == "event_logging":
-            values["event_logging"] = _event_logging(setting, where, problems)
+            event_logging = _event_logging(setting, where, problems)
         else:
             problems.append(Problem(where, unknown("policy section", section, SECTIONS)))
     if problems:
         raise ValidationError(problems)
-    return Policy(protocols=protocols, dotnet=dotnet, winhttp=values["winhttp"],  # type: ignore[arg-type]
-                  wininet=values["wininet"], ciphers=ciphers, hashes=hashes,  # type: ignore[arg-type]
-                  key_exchange=key_exchange, dh_min_bits=dh_min_bits,
-                  cipher_suites=values["cipher_suites"], event_logging=values["event_logging"])  # type: ignore[arg-type]
+    return Policy(protocols=protocols, dotnet=dotnet, winhttp=lists["winhttp"], wininet=lists["wininet"],
+                  ciphers=ciphers, hashes=hashes, key_exchange=key_exchange, dh_min_bits=dh_min_bits,
+                  cipher_suites=lists["cipher_suites"], event_logging=event_logging)

@@ -149,10 +149,10 @@ def resolve_policy(profile: str | None, overrides: Mapping | None, build: Window
                                     f"{', '.join(off)} are disabled on the client side; remove them from "
                                     f"{section} or do not disable them"))
             continue
-        kept = tuple(k for k in listed if k not in off)
+        kept: str | tuple[str, ...] = tuple(k for k in listed if k not in off) or OS_DEFAULT
         warnings.append(f"{section}: dropped {', '.join(off)} from the profile's list because the overrides "
                         "disable them on the client side")
-        policy = replace(policy, **{section: kept or OS_DEFAULT})
+        policy = replace(policy, winhttp=kept) if section == "winhttp" else replace(policy, wininet=kept)
     if problems:
         raise ValidationError(problems)
     return policy, warnings

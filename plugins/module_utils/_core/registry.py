@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import Problem, ValidationError, unknown
 
@@ -89,14 +90,35 @@ class RegValue:
     """A typed registry value; construction checks the data against the type."""
 
     type: str
-    data: int | str | bytes | tuple
+    data: int | str | bytes | tuple[str, ...]
 
     def __post_init__(self) -> None:
         problem = _check_data(self.type, self.data)
         if problem:
             raise ValidationError([Problem("value", problem)])
-        if self.type == "REG_MULTI_SZ":
+        if isinstance(self.data, list):  # REG_MULTI_SZ given as a list: keep it hashable
             object.__setattr__(self, "data", tuple(self.data))
+
+    # Typed views of ``data``; construction already checked it against ``type``, so a wrong call is a bug.
+    def as_int(self) -> int:
+        if isinstance(self.data, int):
+            return self.data
+        raise TypeError(f"{self.type} data is not an integer")
+
+    def as_str(self) -> str:
+        if isinstance(self.data, str):
+            return self.data
+        raise TypeError(f"{self.type} data is not a string")
+
+    def as_strings(self) -> tuple[str, ...]:
+        if isinstance(self.data, tuple):
+            return self.data
+        raise TypeError(f"{self.type} data is not a list of strings")
+
+    def as_bytes(self) -> bytes:
+        if isinstance(self.data, bytes):
+            return self.data
+        raise TypeError(f"{self.type} data is not binary")
 
     def to_json(self) -> dict:
         data: object = self.data
@@ -110,7 +132,7 @@ class RegValue:
         """Short human form: 'dword:0x00000001', 'sz:"1"'."""
         if self.type in ("REG_DWORD", "REG_QWORD"):
             width = 8 if self.type == "REG_DWORD" else 16
-            return f"{self.type[4:].lower()}:0x{self.data:0{width}x}"
+            return f"{self.type[4:].lower()}:0x{self.as_int():0{width}x}"
         if isinstance(self.data, bytes):
             return f"{self.type[4:].lower()}:{self.data.hex()}"
         return f"{self.type[4:].lower()}:{self.data!r}"
@@ -137,7 +159,7 @@ def _check_data(reg_type: str, data: object) -> str | None:
         if not isinstance(data, str):
             return f"{reg_type} data must be a string, got {type(data).__name__}"
     elif reg_type == "REG_MULTI_SZ":
-        if isinstance(data, (str, bytes)) or not all(isinstance(s, str) for s in data):  # type: ignore[union-attr]
+        if not isinstance(data, (list, tuple)) or not all(isinstance(s, str) for s in data):
             return "REG_MULTI_SZ data must be a list of strings"
     elif not isinstance(data, bytes):
         return f"{reg_type} data must be bytes"
@@ -147,7 +169,7 @@ def _check_data(reg_type: str, data: object) -> str | None:
 def value_from_json(raw: Mapping, option: str = "value") -> RegValue:
     """Build a RegValue from the wire shape, tolerating signed DWORDs as .NET returns them."""
     reg_type = str(raw.get("type", "")).upper()
-    data = raw.get("data")
+    data: Any = raw.get("data")
     try:
         if reg_type == "REG_DWORD" and isinstance(data, int) and -(2**31) <= data < 0:
             data &= DWORD_MAX
@@ -169,7 +191,7 @@ def value_from_json(raw: Mapping, option: str = "value") -> RegValue:
 def dword_at(values: Mapping[RegRef, RegValue], where: RegRef) -> int | None:
     """The data of a REG_DWORD value, or None when absent or of another type (as Schannel reads it)."""
     value = values.get(where)
-    return int(value.data) if value is not None and value.type == "REG_DWORD" else None  # type: ignore[arg-type]
+    return value.as_int() if value is not None and value.type == "REG_DWORD" else None
 
 
 class Snapshot(Mapping):

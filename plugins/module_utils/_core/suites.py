@@ -167,7 +167,8 @@ def canonical(name: str, option: str = "cipher_suites") -> str:
 
 def suites_for_build(names: Iterable[str], build: WindowsBuild) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split names into (kept in order, dropped because the build does not have them)."""
-    kept, dropped = [], []
+    kept: list[str] = []
+    dropped: list[str] = []
     for name in names:
         suite = SUITES[canonical(name)]
         (dropped if suite.status(build.build) == "-" else kept).append(suite.name)
@@ -191,15 +192,16 @@ def effective_suites(values: Mapping[RegRef, RegValue], build: WindowsBuild) -> 
     """Policy order first (REG_SZ only; Windows ignores a REG_MULTI_SZ there), then the local list, then defaults."""
     policy = values.get(RegRef("HKLM", SUITE_POLICY_KEY, SUITE_VALUE))
     if policy is not None and policy.type == "REG_SZ":
-        return _split(str(policy.data).split(","), "policy")
+        return _split(policy.as_str().split(","), "policy")
     local = values.get(RegRef("HKLM", SUITE_LOCAL_KEY, SUITE_VALUE))
     if local is not None and local.type == "REG_MULTI_SZ":
-        return _split(local.data, "local")  # type: ignore[arg-type]
+        return _split(local.as_strings(), "local")
     return EffectiveSuites(default_order(build), "os_default")
 
 
 def _split(names: Iterable[str], source: str) -> EffectiveSuites:
-    known, unknown = [], []
+    known: list[str] = []
+    unknown: list[str] = []
     for name in (n.strip() for n in names):
         if name:
             (known if name.upper() in _BY_UPPER else unknown).append(_BY_UPPER.get(name.upper(), name))

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .full import FullRequest, scan_full
 from .outcomes import PROBE_ORDER, Probe, give_up
 from .probe import Connection, connection, probe
 from .results import add_full, endpoint_result, finish, summarize
 from .scheduler import LimitedRunner
+from .sslyze_commands import FullRequest, scan_full
 from .targets import Target
 
 Progress = Callable[[dict, int, int], None]
@@ -45,7 +45,7 @@ def resolve(target: Target) -> tuple[str | None, str | None]:
         answers = socket.getaddrinfo(target.host, target.port, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as err:
         return None, f"name could not be resolved: {err}"
-    addresses = [a[4][0] for a in answers if a[0] == socket.AF_INET] or [a[4][0] for a in answers]
+    addresses = [str(a[4][0]) for a in answers if a[0] == socket.AF_INET] or [str(a[4][0]) for a in answers]
     return (addresses[0], None) if addresses else (None, "name resolved to no address")
 
 

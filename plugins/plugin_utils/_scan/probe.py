@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import cast
 
 from .outcomes import Probe
 
 try:
     from nassl import _nassl
-    from nassl.ssl_client import ClientCertificateRequested
+    from nassl.ssl_client import ClientCertificateRequested, SslClient
     from sslyze import ProtocolWithOpportunisticTlsEnum, ServerNetworkConfiguration, ServerNetworkLocation
     from sslyze.__version__ import __version__ as SSLYZE_VERSION
     from sslyze.connection_helpers.tls_connection import NoCiphersAvailableBugInSSlyze, SslConnection
@@ -36,7 +37,7 @@ try:
     from sslyze.server_connectivity import TlsVersionEnum
 except ImportError as err:
     SSLYZE_IMPORT_ERROR: ImportError | None = err
-    SSLYZE_VERSION = None
+    SSLYZE_VERSION = "not installed"
 else:
     SSLYZE_IMPORT_ERROR = None
 
@@ -108,7 +109,8 @@ def _handshake(conn: Connection, version: str) -> Probe:
     if tls_version is TlsVersionEnum.SSL_2_0:
         ssl_connection.ssl_client.set_cipher_list("SSLv2")
     elif tls_version is TlsVersionEnum.TLS_1_3:
-        ssl_connection.ssl_client.set_ciphersuites(_EVERY_TLS13_SUITE)
+        # sslyze builds TLS 1.3 connections on the modern client, the only one with set_ciphersuites.
+        cast(SslClient, ssl_connection.ssl_client).set_ciphersuites(_EVERY_TLS13_SUITE)
     else:
         ssl_connection.ssl_client.set_cipher_list(_EVERY_SUITE)
     try:

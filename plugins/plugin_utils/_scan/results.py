@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .outcomes import ACCEPTED, LEGACY_KEYS, PROTOCOL_KEYS, STATUSES, UNKNOWN, Probe, endpoint_status, protocol_state
-from .policy import evaluate
 from .targets import Target
+from .verdict import evaluate
 
 FULL_KEYS = ("cipher_suites", "curves", "fallback_scsv", "secure_renegotiation", "certificate", "scan_errors")
 

@@ -15,18 +15,19 @@ from typing import Generic, TypeVar
 
 J = TypeVar("J")
 R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
 
 
-class LimitedRunner(Generic[J, R]):
+class LimitedRunner(Generic[J, R, K]):
     """``run()`` returns ``{job index: result}``; dropped jobs have no entry.
 
     ``finished(index, job, result)`` runs under the runner's lock after each job and returns True to drop the
     key's pending jobs; ``key_done(key)`` runs (also under the lock) once a key has nothing pending or running.
     """
 
-    def __init__(self, jobs: Sequence[J], key: Callable[[J], Hashable], work: Callable[[J], R], *, total: int,
+    def __init__(self, jobs: Sequence[J], key: Callable[[J], K], work: Callable[[J], R], *, total: int,
                  per_key: int, finished: Callable[[int, J, R], bool],
-                 key_done: Callable[[Hashable], None] = lambda key: None) -> None:
+                 key_done: Callable[[K], None] = lambda key: None) -> None:
         if total < 1 or per_key < 1:
             raise ValueError("limits must be at least 1")
         self._jobs = jobs
@@ -37,10 +38,10 @@ class LimitedRunner(Generic[J, R]):
         self._finished = finished
         self._key_done = key_done
         self._pending = list(range(len(jobs)))
-        self._left: dict[Hashable, int] = {}
+        self._left: dict[K, int] = {}
         for job in jobs:
             self._left[key(job)] = self._left.get(key(job), 0) + 1
-        self._running: dict[Hashable, int] = {}
+        self._running: dict[K, int] = {}
         self._results: dict[int, R] = {}
         self._failure: BaseException | None = None
         self._lock = threading.Condition()
@@ -89,7 +90,7 @@ class LimitedRunner(Generic[J, R]):
                     self._failure = self._failure or err
                 self._lock.notify_all()
 
-    def _drop(self, key: Hashable) -> None:
+    def _drop(self, key: K) -> None:
         kept = [i for i in self._pending if self._key(self._jobs[i]) != key]
         self._left[key] -= len(self._pending) - len(kept)
         self._pending = kept

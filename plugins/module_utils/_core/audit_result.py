@@ -41,7 +41,7 @@ def state_report(values: Mapping[RegRef, RegValue], build: WindowsBuild, complet
     states = evaluate(values, build)
     suites = effective_suites(values, build)
     findings = audit(values, build, complete, compiled, profile or "the policy")
-    report = {
+    report: dict[str, object] = {
         "os": build.to_json(),
         "effective": summary(states),
         "effective_details": {key: {side: st.to_json() for side, st in sides.items()} for key, sides in states.items()},

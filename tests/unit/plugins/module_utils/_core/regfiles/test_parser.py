@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfile import parse_regfile
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.parser import parse_regfile
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.reg_writer import render_reg
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import RegRef, RegValue, dword, ref, sz
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.regrender import render_reg
 from ansible_collections.tlsguard.windows.tests.unit.plugins.module_utils._core.strategies import reg_values
 
-EXPORTS = Path(__file__).resolve().parents[5] / "examples" / "exports"
+EXPORTS = Path(__file__).resolve().parents[6] / "examples" / "exports"
 V5 = "Windows Registry Editor Version 5.00\r\n\r\n"
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .gpp import render_gpp, same_except_timestamps
-from .planner import Change
-from .regfile import decode
-from .regrender import render_reg
+from ..planner import Change
+from .gpp_writer import render_gpp, same_except_timestamps
+from .parser import decode
+from .reg_writer import render_reg
 
 FORMATS = ("reg", "gpo")
 

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-from .registry import LONG_HIVE, RegRef, RegValue
+from ..registry import LONG_HIVE, RegRef, RegValue
 
 ROOT_CLSID = "{A3CCFC41-DFDB-43a5-8D26-0FE8B954DA51}"
 ITEM_CLSID = "{9CD4B2F4-923D-47f5-A062-E897DD1DAD50}"
@@ -33,12 +33,12 @@ def _uid(where: RegRef) -> str:
 def _value_attr(value: RegValue) -> tuple[str, str]:
     """(value attribute, extra child XML) for a value type GPMC writes."""
     if value.type == "REG_DWORD":
-        return f"{int(value.data):08X}", ""  # type: ignore[arg-type]
+        return f"{value.as_int():08X}", ""
     if value.type in ("REG_SZ", "REG_EXPAND_SZ"):
-        return str(value.data), ""
+        return value.as_str(), ""
     if value.type == "REG_MULTI_SZ":
-        items = "".join(f"<Value>{escape(s)}</Value>" for s in value.data)  # type: ignore[union-attr]
-        return " ".join(value.data), f"<Values>{items}</Values>"  # type: ignore[arg-type]
+        items = "".join(f"<Value>{escape(s)}</Value>" for s in value.as_strings())
+        return " ".join(value.as_strings()), f"<Values>{items}</Values>"
     raise ValueError(f"{value.type} values are not rendered as Group Policy Preferences (tlsguard never writes them)")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .registry import RegRef, RegValue
+from ..registry import RegRef, RegValue
 
 HEADER_V5 = "Windows Registry Editor Version 5.00"
 HEX_TYPE_CODES = {"REG_NONE": "hex(0)", "REG_SZ": "hex(1)", "REG_BINARY": "hex", "REG_EXPAND_SZ": "hex(2)",
@@ -20,17 +20,15 @@ def quote(text: str) -> str:
 
 def value_bytes(value: RegValue) -> bytes:
     """The raw bytes Windows stores for a value (what ``hex(...)`` notation spells out)."""
-    if value.type == "REG_EXPAND_SZ":
-        return (str(value.data) + "\0").encode("utf-16-le")
+    if value.type in ("REG_SZ", "REG_EXPAND_SZ"):
+        return (value.as_str() + "\0").encode("utf-16-le")
     if value.type == "REG_MULTI_SZ":
-        return ("".join(s + "\0" for s in value.data) + "\0").encode("utf-16-le")  # type: ignore[union-attr]
+        return ("".join(s + "\0" for s in value.as_strings()) + "\0").encode("utf-16-le")
     if value.type == "REG_QWORD":
-        return int(value.data).to_bytes(8, "little")  # type: ignore[arg-type]
+        return value.as_int().to_bytes(8, "little")
     if value.type == "REG_DWORD":
-        return int(value.data).to_bytes(4, "little")  # type: ignore[arg-type]
-    if value.type == "REG_SZ":
-        return (str(value.data) + "\0").encode("utf-16-le")
-    return bytes(value.data)  # type: ignore[arg-type]
+        return value.as_int().to_bytes(4, "little")
+    return value.as_bytes()
 
 
 def _hex_lines(prefix: str, data: bytes) -> str:
@@ -55,10 +53,10 @@ def value_line(name: str, value: RegValue | None) -> str:
     if value is None:
         return f"{left}=-"
     # A string with a line break cannot be quoted; it falls through to the unambiguous hex(1) form.
-    if value.type == "REG_SZ" and not ("\r" in value.data or "\n" in value.data):  # type: ignore[operator]
-        return f"{left}={quote(str(value.data))}"
+    if value.type == "REG_SZ" and not ("\r" in value.as_str() or "\n" in value.as_str()):
+        return f"{left}={quote(value.as_str())}"
     if value.type == "REG_DWORD":
-        return f"{left}=dword:{int(value.data):08x}"  # type: ignore[arg-type]
+        return f"{left}=dword:{value.as_int():08x}"
     return _hex_lines(f"{left}={HEX_TYPE_CODES[value.type]}:", value_bytes(value))
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import ValidationError, suggest
-from .registry import DWORD_MAX, RegRef, RegValue, Snapshot, split_path
+from ..errors import ValidationError, suggest
+from ..registry import DWORD_MAX, RegRef, RegValue, Snapshot, split_path
 
 HEADERS = {"windows registry editor version 5.00": "5.00", "regedit4": "REGEDIT4"}
 HEX_TYPES = {0: "REG_NONE", 1: "REG_SZ", 2: "REG_EXPAND_SZ", 3: "REG_BINARY", 4: "REG_DWORD", 7: "REG_MULTI_SZ",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-MODULES = Path(__file__).resolve().parents[2] / "plugins" / "modules"
+MODULES = Path(__file__).resolve().parents[4] / "plugins" / "modules"
 _TOKEN = re.compile(r"\s*(@\{|@\(|\}|\)|;|=|,|'(?:[^']|'')*'|\$true|\$false|\$null|-?\d+|[A-Za-z_][\w]*)", re.S)
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.suites import aead, forward_secret, key_exchange
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.iana_suites import (
+    aead,
+    forward_secret,
+    key_exchange,
+)
 
 
 @pytest.mark.parametrize("name, kex, fs, is_aead", [

@@ -6,12 +6,12 @@ import pytest
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.builds import WindowsBuild
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.gpp import ITEM_CLSID, ROOT_CLSID
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.deploy import render, same_content
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.gpp_writer import ITEM_CLSID, ROOT_CLSID
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.reg_writer import render_reg, value_line
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import RegValue, Snapshot, ref
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.regrender import render_reg, value_line
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.render import render, same_content
 
 W2022 = WindowsBuild(20348)
 

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.policy import POLICIES, evaluate
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.verdict import POLICIES, evaluate
 
 MODERN = {"ssl2_0": "rejected", "ssl3_0": "rejected", "tls1_0": "rejected", "tls1_1": "rejected",
           "tls1_2": "accepted", "tls1_3": "accepted"}

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import suites as facts
+from . import iana_suites as facts
 from .probe import Connection
 from .targets import is_ip
 
@@ -61,13 +61,13 @@ def ca_file_problem(path: str) -> str | None:
 
 @dataclass(frozen=True)
 class FullRequest:
-    key: Hashable
+    key: int  # the endpoint's index in the scan
     conn: Connection
     enumerate: tuple[str, ...]  # protocol keys whose suites to list
 
 
 def scan_full(requests: list[FullRequest], ca_file: str | None, per_endpoint: int, concurrency: int,
-              done: Callable[[Hashable, dict], None]) -> None:
+              done: Callable[[int, dict], None]) -> None:
     """Call ``done(key, data)`` as each endpoint finishes; ``data`` holds the full-depth result keys."""
     if not requests:
         return

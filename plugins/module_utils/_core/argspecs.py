@@ -1,0 +1,26 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Argument specs of the modules, built from the core's own registries (profiles, guards) so a new profile or guard
+is one edit. In module_utils because controller modules (through AnsiballZ) and action plugins both use them;
+tests/unit/plugins/modules/test_docs_match_argspecs.py holds every module's documentation to its spec."""
+
+from __future__ import annotations
+
+from .profiles import PROFILES
+
+DEFAULT_BACKUP_DIR = r"%ProgramData%\tlsguard\backups"
+
+POLICY_ARGS: dict[str, dict] = {
+    "profile": {"type": "str", "choices": list(PROFILES)},
+    "overrides": {"type": "dict"},
+}
+BACKUP_ARGS: dict[str, dict] = {
+    "backup_dir": {"type": "str", "default": DEFAULT_BACKUP_DIR},
+    "controller_backup_dir": {"type": "path", "default": "~/.ansible/tlsguard/backups"},
+}
+
+TLS_INFO_ARGS: dict[str, dict] = dict(POLICY_ARGS)
+TLS_CONFIG_ARGS: dict[str, dict] = {**POLICY_ARGS, **BACKUP_ARGS,
+                                    "force": {"type": "list", "elements": "str", "default": []}}
+TLS_RESTORE_ARGS: dict[str, dict] = {**BACKUP_ARGS, "backup_id": {"type": "str"}, "backup_file": {"type": "path"},
+                                     "backup": {"type": "dict"}}

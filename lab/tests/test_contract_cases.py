@@ -21,7 +21,7 @@ def test_the_twin_keeps_the_contract(case, tmp_path):
 
 
 def test_the_twin_spec_is_the_powershell_spec():
-    assert tls_host.SPEC == powershell_spec(MODULE.read_text())
+    assert powershell_spec(MODULE.read_text()) == tls_host.SPEC
 
 
 def test_a_broken_twin_fails_the_cases(tmp_path, monkeypatch):

@@ -98,7 +98,8 @@ def mismatches(expected: object, actual: object, where: str = "") -> list[str]:
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{where}: expected {expected!r}, got {actual!r}"]
-        return [m for i, (e, a) in enumerate(zip(expected, actual, strict=True)) for m in mismatches(e, a, f"{where}[{i}]")]
+        pairs = enumerate(zip(expected, actual, strict=True))
+        return [m for i, (e, a) in pairs for m in mismatches(e, a, f"{where}[{i}]")]
     if type(expected) is not type(actual) or expected != actual:
         return [f"{where}: expected {expected!r}, got {actual!r}"]
     return []
@@ -186,7 +187,8 @@ def run_case(case: dict, home: Path) -> list[str]:
     problems += _check_files(host, place.dir, before_files, case.get("files_after") or {})
     for folder, state in (case.get("folders_after") or {}).items():
         security = host.security(folder)
-        admin_only = security["owner"] in (SYSTEM, ADMINISTRATORS) and set(security["allow"]) <= {SYSTEM, ADMINISTRATORS}
+        admins = {SYSTEM, ADMINISTRATORS}
+        admin_only = security["owner"] in admins and set(security["allow"]) <= admins
         if state == "admin_only" and not (host.local_path(folder).is_dir() and admin_only):
             problems.append(f"{folder}: expected an admin-only folder, got {security}")
         if state == "absent" and host.local_path(folder).exists():

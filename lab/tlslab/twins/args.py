@@ -148,7 +148,7 @@ def validate(spec: Mapping, params: Mapping, name: str, context: list[str] | Non
                                          f"unable to convert to {kind}: {err}", context)) from None
         choices = option.get("choices")
         if choices:
-            given = [to_str(v, key) for v in value] if kind == "list" else [to_str(value, key)]
+            given = [to_str(v, key) for v in value] if isinstance(value, list) else [to_str(value, key)]
             folded = {c.casefold() for c in choices}
             wrong = [v for v in given if v.casefold() not in folded]
             if wrong:

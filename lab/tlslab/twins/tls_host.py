@@ -390,7 +390,8 @@ class _Changes:
                 except HostCrashed:
                     host.crash()
                     host.reply_fault = ("drop", 0.0)
-                    raise self.module.fail("lab: the host died during the change loop (fault die_after_writes)")
+                    message = "lab: the host died during the change loop (fault die_after_writes)"
+                    raise self.module.fail(message) from None
                 except DotNetError as err:
                     self._fail_at(index, change, str(err), backup)
             host.save()

@@ -8,9 +8,13 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 from tlslab import fleet
+from tlslab.testing import start_lab
+
+PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 
 HOSTS = {"lost": {"drop_write_reply": 1}, "late": {"delay_write_reply_ms": 8000}, "dies": {"die_after_writes": 10},
          "dropread": {"drop_mid_command": 2}, "nonadmin": {"non_admin": True}}
@@ -29,22 +33,15 @@ def planned(change: dict) -> tuple[tuple[str, str], tuple | None]:
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory):
-    from tlslab.testing import start_lab
-
     home = tmp_path_factory.mktemp("harness")
     lab = start_lab(home / "lab", [fleet.HostSpec(name, "2019", (), faults=faults) for name, faults in HOSTS.items()])
     start = {name: lab.host(name).registry.to_json() for name in HOSTS}
-    run = lab.playbook(lab_playbook("fault_harness.yml"), "-e", f"out_dir={home}", *TIMEOUTS)
+    run = lab.playbook(PLAYBOOKS / "fault_harness.yml", "-e", f"out_dir={home}", *TIMEOUTS)
+    assert run.returncode == 0, run.stdout[-4000:]
     after = {name: lab.host(name).registry.to_json() for name in HOSTS}
     seen = {name: json.loads((home / f"{name}.json").read_text()) for name in HOSTS}
-    yield lab, home, run, start, after, seen
+    yield lab, home, start, after, seen
     lab.stop()
-
-
-def lab_playbook(name: str):
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent / "playbooks" / name
 
 
 def restore_id(result: dict) -> str:
@@ -55,7 +52,7 @@ def restore_id(result: dict) -> str:
 
 @pytest.mark.parametrize("name", ["lost", "late"])
 def test_a_lost_or_late_write_reply_names_the_backup_and_the_change_was_made(harness, name):
-    _lab, home, run, start, after, seen = harness
+    _lab, home, start, after, seen = harness
     apply = seen[name]["apply"]
     assert apply["failed"] and apply["changed"] and not apply.get("unreachable"), apply
     assert "the changes may have been applied, all or in part" in apply["msg"]
@@ -73,7 +70,7 @@ def test_a_lost_or_late_write_reply_names_the_backup_and_the_change_was_made(har
 
 
 def test_a_host_that_dies_after_10_writes_has_exactly_those_and_a_complete_backup(harness):
-    lab, _home, _run, start, after, seen = harness
+    lab, _home, start, after, seen = harness
     apply = seen["dies"]["apply"]
     assert apply["failed"] and "may have been applied" in apply["msg"]
     expected = dict(values(start["dies"]))
@@ -90,7 +87,7 @@ def test_a_host_that_dies_after_10_writes_has_exactly_those_and_a_complete_backu
 
 
 def test_a_lost_read_reply_is_unreachable_and_nothing_is_written(harness):
-    _lab, _home, _run, start, after, seen = harness
+    _lab, _home, start, after, seen = harness
     for step in ("plan", "apply"):
         result = seen["dropread"][step]
         assert result["unreachable"] and "Remote end closed connection without response" in result["msg"], result
@@ -98,7 +95,7 @@ def test_a_lost_read_reply_is_unreachable_and_nothing_is_written(harness):
 
 
 def test_a_non_administrator_is_refused_before_any_write(harness):
-    _lab, _home, _run, start, after, seen = harness
+    _lab, _home, start, after, seen = harness
     plan, apply = seen["nonadmin"]["plan"], seen["nonadmin"]["apply"]
     assert plan["failed"] and plan["msg"].startswith("check mode: a real run would fail: nonadmin: the connection "
                                                      "account is not an administrator")
@@ -107,14 +104,14 @@ def test_a_non_administrator_is_refused_before_any_write(harness):
 
 
 def test_the_backup_id_the_user_was_told_restores_exactly(harness):
-    lab, home, _run, start, _after, seen = harness
+    lab, home, start, _after, seen = harness
     for name in HOSTS:
         lab.host(name).set_faults({fault: 0 for fault in HOSTS[name]})
     dead = lab.host("dies")
     dead.boot(time.time())
     dead.down_until = None
     ids = {name: restore_id(seen[name]["apply"]) for name in ("lost", "late", "dies")}
-    run = lab.playbook(lab_playbook("fault_restore.yml"), "--limit", ",".join(ids), "-e", f"out_dir={home}",
+    run = lab.playbook(PLAYBOOKS / "fault_restore.yml", "--limit", ",".join(ids), "-e", f"out_dir={home}",
                        "-e", json.dumps({"restore_ids": ids}))
     assert run.returncode == 0, run.stdout[-4000:]
     for name in ids:

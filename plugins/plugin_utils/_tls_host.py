@@ -113,11 +113,11 @@ class TlsHostAction(ActionBase):
             return
         name = self._task.action.rsplit(".", 1)[-1]
         connection = getattr(self._connection, "transport", "?")
-        raise ValidationError([Problem("",
-            f"{name} runs on Windows hosts only, with PowerShell 5.1 or later; {self.hostname} is reached with "
-            f"connection '{connection}' and a '{shell}' shell. For a Windows host set ansible_connection: winrm "
-            "(or psrp), ansible_port and ansible_user/ansible_password (or certificate/Kerberos auth), or "
-            "ansible_connection: ssh with ansible_shell_type: powershell")])
+        message = (f"{name} runs on Windows hosts only, with PowerShell 5.1 or later; {self.hostname} is reached "
+                   f"with connection '{connection}' and a '{shell}' shell. For a Windows host set ansible_connection: "
+                   "winrm (or psrp), ansible_port and ansible_user/ansible_password (or certificate/Kerberos auth), "
+                   "or ansible_connection: ssh with ansible_shell_type: powershell")
+        raise ValidationError([Problem("", message)])
 
     # ---------------------------------------------------------------- host calls
     def call_host(self, **module_args) -> dict:

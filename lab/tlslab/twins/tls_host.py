@@ -13,6 +13,7 @@ a different one.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -105,7 +106,7 @@ def _whole_number(data: object) -> int | str:
     if isinstance(data, bool) or not isinstance(data, (int, float)):
         return _kind(data)
     if isinstance(data, float):
-        if data != data or data in (float("inf"), float("-inf")):
+        if math.isnan(data) or math.isinf(data):
             return "a number outside that range"
         if not data.is_integer():
             return "a number with a fraction"

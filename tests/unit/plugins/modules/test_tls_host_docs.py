@@ -4,6 +4,9 @@ suboptions), so the two cannot drift apart unnoticed."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +46,13 @@ def test_the_comparison_catches_a_difference():
     docs = {"a": {"type": "bool", "default": True}, "b": {"type": "list", "elements": "dict",
                                                           "suboptions": {"c": {}}}}
     assert _compare(spec, docs, "") == ["a.default: spec False != docs True", "b.c.required: spec True != docs False"]
+
+
+def test_the_internal_module_is_not_listed_but_documented(tmp_path):
+    """ansible-doc -l skips plugin files whose names start with two underscores; the page itself still shows."""
+    doc = str(Path(sys.executable).parent / "ansible-doc")
+    env = {**os.environ, "ANSIBLE_HOME": str(tmp_path), "ANSIBLE_NOCOLOR": "1"}
+    listed = subprocess.run([doc, "-l", "tlsguard.windows"], capture_output=True, text=True, env=env, check=True)
+    assert "tlsguard.windows.tls_config" in listed.stdout and "__tls_host" not in listed.stdout
+    page = subprocess.run([doc, "tlsguard.windows.__tls_host"], capture_output=True, text=True, env=env, check=True)
+    assert "Internal to the collection" in page.stdout

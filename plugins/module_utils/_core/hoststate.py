@@ -22,6 +22,7 @@ OS_VALUES = ("CurrentBuildNumber", "UBR", "ProductName", "InstallationType", "Ed
 
 
 def read_request(extra_values: list[RegRef] | None = None) -> dict:
+    """The arguments of the one read; ``extra_values`` are values outside it a restore compares too."""
     values = [{"hive": "HKLM", "key": OS_KEY, "name": name} for name in OS_VALUES]
     values += [r.to_json() for r in extra_values or ()]
     return {"read_keys": read_keys(), "read_values": values, "facts": True}
@@ -34,7 +35,6 @@ class HostState:
     product: str
     facts: dict = field(default_factory=dict)
     dotnet_release: int | None = None
-    missing_keys: tuple[str, ...] = ()
 
     @property
     def tls_values(self) -> Snapshot:
@@ -83,10 +83,8 @@ def parse_reply(reply: Mapping) -> HostState:
         raise HostReplyError(str(err)) from None
     build = WindowsBuild(build.build, build.ubr, build.server, x64=bool(facts.get("x64", True)))
     release = values.get(RegRef("HKLM", NDP_KEY, "Release"))
-    missing = tuple(f"{m.get('hive', 'HKLM')}\\{m.get('key', '')}" for m in reply.get("missing_keys") or ()
-                    if isinstance(m, Mapping))
     return HostState(values, build, str(os_value("ProductName") or build.product), dict(facts),
-                     release.as_int() if release is not None and release.type == "REG_DWORD" else None, missing)
+                     release.as_int() if release is not None and release.type == "REG_DWORD" else None)
 
 
 def uncovered(refs: list[RegRef]) -> list[RegRef]:

@@ -95,8 +95,8 @@ def test_a_half_applied_earlier_run_is_finished_by_the_next_and_can_be_restored(
     assert ("TLS 1.2", "Client", "Enabled") not in written  # already done by the earlier run
     assert ("TLS 1.2", "Server", "DisabledByDefault") in written and result["round_trips"] == 2
     host = FakeHost(reply("half_applied"))
-    restored = run(tls_restore, {"backup_id": "20261120T010000Z-web01"}, host)
-    assert host.calls[0]["read_backup"] == "20261120T010000Z-web01"
+    restored = run(tls_restore, {"backup_id": "20261120T010000.000000Z-web01"}, host)
+    assert host.calls[0]["read_backup"] == "20261120T010000.000000Z-web01" and restored["round_trips"] == 2
     assert sorted(c["name"] for c in host.calls[1]["changes"] if c["op"] == "delete") == [
         "DisabledByDefault", "Enabled", "Enabled", "Enabled"]
     assert "status is 'pending'" in restored["warnings"][0]
@@ -124,7 +124,7 @@ def test_nothing_to_do_is_one_round_trip():
 
 @pytest.mark.parametrize("garbage, message", [
     ({"failed": True, "msg": "MODULE FAILURE\nSee stdout/stderr", "module_stdout": "<html>proxy error</html>"},
-     "tlsguard.windows.tls_host: the host's reply is not JSON: '<html>proxy error</html>'"),
+     "tlsguard.windows.__tls_host: the host's reply is not JSON: '<html>proxy error</html>'"),
     ({"registry_values": "nope", "facts": {}}, "host reply: 'registry_values' should be a list, got str"),
     ({"registry_values": [], "facts": {}},
      "host reply: HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\CurrentBuildNumber was not returned; is this "
@@ -154,14 +154,15 @@ def test_bad_arguments_name_the_option():
 
 
 def test_restore_from_a_controller_file(tmp_path):
-    backup = {"id": "b1", "status": "applied", "created_keys": [{"hive": "HKLM", "key": TLS12_SERVER}],
+    backup = {"id": "b1", "status": "applied", "hostname": "WEB01",
+              "created_keys": [{"hive": "HKLM", "key": TLS12_SERVER}],
               "entries": [{"hive": "HKLM", "key": TLS12_SERVER, "name": "Enabled", "existed": True,
                            "type": "REG_DWORD", "data": -1}]}
     path = tmp_path / "b1.json"
     path.write_text(json.dumps(backup))
     host = FakeHost(reply("reg_sz_where_dword"))
     result = run(tls_restore, {"backup_file": str(path), "controller_backup_dir": ""}, host)
-    assert result["restored_from"] == str(path) and result["changed"]
+    assert result["restored_from"] == f"backup_file {path}" and result["changed"] and result["round_trips"] == 2
     assert host.calls[1]["changes"] == [
         {"hive": "HKLM", "key": TLS12_SERVER, "name": "Enabled", "op": "set", "type": "REG_DWORD", "data": 0xFFFFFFFF},
         {"op": "delete_empty_key", "hive": "HKLM", "key": TLS12_SERVER, "name": ""}]

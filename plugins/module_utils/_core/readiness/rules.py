@@ -5,7 +5,7 @@
 A row says which component it is about, which builds or versions it covers, what fixes it (a KB id or a
 version), what breaks otherwise (in words an admin understands), which policy effect breaks it (the stage is
 derived from that, see ``effects.first_stage``), how severe it is and where the fact comes from. ``check``
-selects how ``evaluate`` tests the row against the components read from the host:
+selects how ``checks.CHECKERS`` tests the row against the components read from the host:
 
 - ``os_build``: the OS build is in ``builds``; there is nothing to look up, the build itself is the problem.
 - ``hotfix``: the OS build is in ``builds`` (and ``requires`` is present): ``hotfix`` must be installed.
@@ -28,8 +28,6 @@ from .components import PRODUCT_KINDS
 from .effects import DOTNET_ON, EFFECTS, FORWARD_SECRET_ONLY, LEGACY_OFF, TLS12_ON, TLS13_ON, first_stage
 from .version import Version
 
-CHECKS = ("os_build", "hotfix", "product", "dotnet4", "dotnet_keys", "exchange_tls13", "winrm_tls13",
-          "iis_legacy_flag")
 KINDS = ("update", "config", "unsupported", "unverifiable", "info")
 REQUIREMENTS = ("rdp", "wsus", "dotnet35")
 TLS13_BUILD = 20348  # the rules about TLS 1.3 apply where Windows has it (builds.TLS13_MIN_BUILD)
@@ -317,7 +315,7 @@ def _check_table() -> None:
         raise ValueError("readiness rules: duplicate rule id")
     for rule in RULES:
         wrong = [name for name, value, allowed in (
-            ("check", rule.check, CHECKS), ("kind", rule.kind, KINDS), ("severity", rule.severity, SEVERITIES),
+            ("kind", rule.kind, KINDS), ("severity", rule.severity, SEVERITIES),
             ("breaks_when", rule.breaks_when, EFFECTS)) if value not in allowed]
         if rule.resolved_by is not None and rule.resolved_by not in EFFECTS:
             wrong.append("resolved_by")

@@ -284,7 +284,7 @@ RULES: tuple[Rule, ...] = (
          "Install Skype for Business Server 2019 CU1 (17.0.2046.123) or later.", LEGACY_OFF, "high", _SFB_TLS,
          product="sfb", names=("server 2019",), versions=("17.0", "18.0"), fixed_in="17.0.2046.123", confirmed=False,
          note="The version is Microsoft's text; whether installed SfB 2019 servers report 17.x or 7.x is "
-              "unconfirmed (a 7.x version falls outside this row and is reported unknown)."),
+              "unconfirmed (a 7.x version falls outside this row and is not judged by it)."),
     # ---------------------------------------------------------------- WinRM and IIS (HTTP.sys)
     Rule("winrm_cert_auth_tls13", "winrm", "winrm_tls13", "WinRM HTTPS listeners on Windows Server 2022 and later",
          "WinRM over HTTPS with certificate authentication fails when TLS 1.3 is negotiated: Ansible (and every "

@@ -96,7 +96,7 @@ def _below(version: str) -> str:
 
 def _above(version: str) -> str:
     parts = version.split(".")
-    return ".".join(parts[:-1] + [str(int(parts[-1]) + 1)])
+    return ".".join([*parts[:-1], str(int(parts[-1]) + 1)])
 
 
 def _hotfix_cases():

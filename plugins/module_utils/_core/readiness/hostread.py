@@ -247,8 +247,8 @@ def _exchange(reply: _Reply) -> list[Product] | None:
     present = reply.key_present(EXCHANGE_KEY)
     if not present:
         return None if present is None else []
-    parts = [reply.dword(EXCHANGE_KEY, n) for n in ("MsiProductMajor", "MsiProductMinor", "MsiBuildMajor",
-                                                      "MsiBuildMinor")]
+    names = ("MsiProductMajor", "MsiProductMinor", "MsiBuildMajor", "MsiBuildMinor")
+    parts = [reply.dword(EXCHANGE_KEY, n) for n in names]
     raw = ".".join(str(p) for p in parts) if all(p is not None for p in parts) else None
     version = version_or_none(raw)
     if version is None:
@@ -311,8 +311,9 @@ def parse_readiness(reply: object) -> Components:
     os_info = _os(read)
     products: list[Product] = []
     unread: set[str] = set()
-    for kinds, found in ((("sql_server",), _sql(read)), (("entra_connect", "sfb", "sql_native_client"),
-                                                          _uninstall(read)), (("exchange",), _exchange(read))):
+    sources = ((("sql_server",), _sql(read)), (("entra_connect", "sfb", "sql_native_client"), _uninstall(read)),
+               (("exchange",), _exchange(read)))
+    for kinds, found in sources:
         if found is None:
             unread.update(kinds)
         else:

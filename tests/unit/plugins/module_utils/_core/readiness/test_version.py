@@ -10,7 +10,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.readiness.v
                                        ("10.50.6542.0", "11.0")])
 def test_numeric_per_component_order(low, high):
     assert Version.parse(low) < Version.parse(high)
-    assert not Version.parse(high) < Version.parse(low)
+    assert Version.parse(high) > Version.parse(low) and Version.parse(high) != Version.parse(low)
 
 
 @pytest.mark.parametrize("one, other", [("15.01.1466.003", "15.1.1466.3"), ("12.0.4439", "12.0.4439.0"),

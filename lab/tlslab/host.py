@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
 from .osprofiles import WINLOGON, OsProfile
+from .presets import apply as apply_presets
 from .registry import Registry
 from .shells import Shells
 
@@ -75,9 +76,13 @@ class Host:
     # ---------------------------------------------------------------- persistence
     @classmethod
     def create(cls, name: str, profile: OsProfile, home: Path, listeners: tuple[str, ...] = (),
-               components: dict | None = None, faults: dict | None = None) -> Host:
-        host = cls(name, profile, home, tuple(listeners), {**profile.components, **(components or {})},
-                   dict(faults or {}), Registry(profile.registry()), filetime(time.time()))
+               components: dict | None = None, faults: dict | None = None, presets: tuple[str, ...] = ()) -> Host:
+        chosen = {**profile.components, **(components or {})}
+        registry, hotfixes = apply_presets(profile.registry(), list(chosen.get("hotfixes") or ()), presets)
+        if presets:
+            chosen.update(hotfixes=hotfixes, presets=list(presets))
+        host = cls(name, profile, home, tuple(listeners), chosen, dict(faults or {}), Registry(registry),
+                   filetime(time.time()))
         host.save()
         return host
 

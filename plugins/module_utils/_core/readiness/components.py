@@ -37,18 +37,18 @@ class OsInfo:
 class Hotfixes:
     """The hotfix ids asked for and those of them the host reported installed; ``error`` when the query failed."""
 
-    asked: tuple[str, ...] = ()
+    queried: tuple[str, ...] = ()
     installed: frozenset[str] = frozenset()
     error: str | None = None
 
     def has(self, kb: str) -> bool | None:
         """True/False, or None when the answer is not known (query failed, or the id was not asked for)."""
-        if self.error is not None or kb.upper() not in self.asked:
+        if self.error is not None or kb.upper() not in self.queried:
             return None
         return kb.upper() in self.installed
 
     def to_json(self) -> dict:
-        return {"asked": list(self.asked), "installed": sorted(self.installed), "error": self.error}
+        return {"queried": list(self.queried), "installed": sorted(self.installed), "error": self.error}
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class HttpBinding:
     @property
     def port(self) -> int | None:
         tail = self.endpoint.rsplit(":", 1)[-1]
-        return int(tail) if tail.isdigit() else None
+        return int(tail) if tail.isascii() and tail.isdigit() else None
 
     def to_json(self) -> dict:
         return {"endpoint": self.endpoint, "kind": self.kind, "flags": self.flags, "port": self.port}

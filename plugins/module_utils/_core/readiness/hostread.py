@@ -98,7 +98,7 @@ class _Reply:
         found: dict[str, dict] = {}
         for index, item in enumerate(items if isinstance(items, list) else ()):
             if isinstance(item, Mapping) and isinstance(item.get("key"), str):
-                found[f"{item['key']}\\{item.get('path') or ''}".casefold()] = item
+                found[f"{item['key']}\\{item.get('path') or ''}".casefold()] = dict(item)
             else:
                 self.notes.append(f"ignored subkey_values[{index}]: not a mapping with a key")
         if not isinstance(items, list):
@@ -156,26 +156,31 @@ def _named(values: Snapshot, name: str) -> str | None:
     return found.data if isinstance(found.data, str) else None
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²', which int() then refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _os(reply: _Reply) -> OsInfo:
     build_text = reply.text(OS_KEY, "CurrentBuildNumber")
-    build = int(build_text) if build_text is not None and build_text.strip().isdigit() else None
+    build = int(build_text) if build_text is not None and _digits(build_text.strip()) else None
     if build is None:
         reply.notes.append(f"OS build unreadable (CurrentBuildNumber={build_text!r}); OS rules are unknown")
     facts = reply.raw.get("facts")
     x64 = facts.get("x64", True) if isinstance(facts, Mapping) else True
-    return OsInfo(build, reply.dword(OS_KEY, "UBR"), reply.text(OS_KEY, "ProductName"),
-                  reply.text(OS_KEY, "EditionID"), reply.text(OS_KEY, "InstallationType"), bool(x64))
+    return OsInfo(build, ubr=reply.dword(OS_KEY, "UBR"), x64=bool(x64), product_name=reply.text(OS_KEY, "ProductName"),
+                  edition=reply.text(OS_KEY, "EditionID"), installation_type=reply.text(OS_KEY, "InstallationType"))
 
 
 def _hotfixes(reply: _Reply) -> Hotfixes:
     data = reply.raw.get("hotfixes")
     if not isinstance(data, Mapping):
         return Hotfixes(error="the host did not answer the hotfixes query")
-    asked, installed = data.get("asked"), data.get("installed")
-    if not isinstance(asked, list) or not isinstance(installed, list):
-        return Hotfixes(error="the hotfixes answer has no asked/installed lists")
+    queried, installed = data.get("queried"), data.get("installed")
+    if not isinstance(queried, list) or not isinstance(installed, list):
+        return Hotfixes(error="the hotfixes answer has no queried/installed lists")
     error = data.get("error")
-    return Hotfixes(tuple(str(a).upper() for a in asked), frozenset(str(i).upper() for i in installed),
+    return Hotfixes(tuple(str(a).upper() for a in queried), frozenset(str(i).upper() for i in installed),
                     None if error in (None, "") else str(error))
 
 
@@ -279,7 +284,7 @@ def _winrm(reply: _Reply) -> Winrm:
     for name, values in listeners:
         transport = name.rpartition("+")[2].upper()
         port = _named(values, "Port")
-        found.append(WinrmListener(name, transport, int(port) if port and port.isdigit() else None,
+        found.append(WinrmListener(name, transport, int(port) if port and _digits(port) else None,
                                    _named(values, "certThumbprint")))
     mappings = reply.subkeys_of(WSMAN_KEY + r"\CertMapping")
     auth = reply.dword(WSMAN_SERVICE_KEY, "auth_certificate")

@@ -59,7 +59,7 @@ def answer(host: Host, request: dict) -> dict:
                                                              for v in found]})
         subkey_values.append(entry)
     installed = {kb.upper() for kb in host.components.get("hotfixes") or ()}
-    asked = [kb.upper() for kb in request["hotfixes"]]
+    queried = [kb.upper() for kb in request["hotfixes"]]
     return {"changed": False, "registry_values": values, "missing_keys": missing, "subkey_values": subkey_values,
-            "hotfixes": {"asked": asked, "installed": [kb for kb in asked if kb in installed], "error": None},
+            "hotfixes": {"queried": queried, "installed": [kb for kb in queried if kb in installed], "error": None},
             "facts": {"x64": True, "hostname": host.name.upper()}}

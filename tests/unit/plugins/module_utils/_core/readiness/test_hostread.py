@@ -27,7 +27,7 @@ def _reply(values=(), subkeys=(), missing=None, hotfixes=None, build="17763"):
             "subkey_values": [{"hive": "HKLM", "key": k, "path": p, "subkeys": [], "missing": True, "truncated": False}
                               for k, p, _n in h.SUBKEY_READS if (k, p) not in {(s["key"], s["path"]) for s in subkeys}]
             + list(subkeys),
-            "hotfixes": hotfixes or {"asked": [], "installed": [], "error": None}, "facts": {"x64": True}}
+            "hotfixes": hotfixes or {"queried": [], "installed": [], "error": None}, "facts": {"x64": True}}
 
 
 def test_request_is_the_tls_read_plus_the_readiness_reads():
@@ -101,11 +101,11 @@ def test_a_missing_subkey_answer_makes_those_products_unknown():
 
 
 def test_a_failed_hotfix_query_is_unknown_not_missing():
-    reply = _reply(build="7601", hotfixes={"asked": ["KB3140245"], "installed": [], "error": "Access denied"})
+    reply = _reply(build="7601", hotfixes={"queried": ["KB3140245"], "installed": [], "error": "Access denied"})
     components = h.parse_readiness(reply)
     finding = next(f for f in assess(components, WindowsBuild(7601)).findings if f.rule.id == "winhttp_kb3140245_win7")
     assert finding.status.value == "unknown" and "Access denied" in finding.message
-    garbled = h.parse_readiness(dict(reply, hotfixes={"asked": "KB3140245"}))
+    garbled = h.parse_readiness(dict(reply, hotfixes={"queried": "KB3140245"}))
     assert garbled.hotfixes.has("KB3140245") is None
 
 
@@ -121,3 +121,18 @@ def test_uninstall_entries_become_products_and_odd_entries_are_skipped():
     components = h.parse_readiness(reply)
     assert [(p.kind, str(p.version)) for p in components.products] == [("entra_connect", "1.1.614.0"), ("sfb", "7")]
     assert sum("no name" in n for n in components.notes) == 2
+
+
+def test_os_identity_lands_in_its_own_fields():
+    values = [_value(OS, "UBR", "REG_DWORD", 6893), _value(OS, "ProductName", "REG_SZ", "Windows Server 2019 Standard"),
+              _value(OS, "EditionID", "REG_SZ", "ServerStandard"), _value(OS, "InstallationType", "REG_SZ", "Server")]
+    os_info = h.parse_readiness(_reply(values)).os
+    assert (os_info.build, os_info.ubr, os_info.x64) == (17763, 6893, True)
+    assert (os_info.product_name, os_info.edition, os_info.installation_type) == (
+        "Windows Server 2019 Standard", "ServerStandard", "Server")
+
+
+@pytest.mark.parametrize("build", ["²", "1７763", " "])
+def test_a_build_number_that_is_not_ascii_digits_is_unknown(build):
+    components = h.parse_readiness(_reply(build=build))
+    assert components.os.build is None and components.notes

@@ -1,0 +1,74 @@
+# Copyright: tlsguard contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One read of a set of log files from a checkpoint, exactly as the host module does it; the file access is
+passed in (``open_from``, ``head_sha256``), so the core stays free of I/O and tests run it on real files or
+bytes in memory. The result is the reply shape the host returns (``reply.FileReadReply``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from .checkpoint import HEAD_BYTES, Checkpoint, FilePosition, FileStat, folder_name, path_key, plan_reads
+from .counting import RawCounter, decode_bytes
+from .csvlog import Sessions, read_csv_log
+from .notes import Notes
+from .reply import FileReadReply, FolderRead
+from .spec import CountSpec
+from .w3c import read_w3c
+
+W3C, CSV = "w3c", "csv"
+
+
+def counter_notes(counter: RawCounter, notes: Notes, what: str) -> None:
+    if counter.folded_lines:
+        notes.add("groups_capped", f"{what}: more than {counter.max_groups:,} distinct clients; "
+                  f"{counter.folded_lines:,} line(s) were counted per day, site and protocol without naming their "
+                  "clients", counter.folded_lines)
+    if counter.cut_values:
+        notes.add("values_cut", f"{what}: {counter.cut_values:,} group(s) had a value longer than "
+                  f"{counter.max_field:,} bytes, cut to that length", counter.cut_values)
+
+
+def read_log_files(files: Sequence[FileStat], previous: Checkpoint | None, not_before: str, spec: CountSpec,
+                   kind: str, open_from: Callable[[str, int], Iterable[bytes]],
+                   head_sha256: Callable[[str, int], str], read_at: str) -> FileReadReply:
+    notes = Notes()
+    reads, unchanged = plan_reads(files, previous, not_before, head_sha256, notes)
+    counter = RawCounter(spec.names, spec.fold_to, spec.max_groups, spec.max_field_bytes)
+    stats = {path_key(f.path): f for f in files}
+    continued = {folder_name(p.path).casefold() for p in (previous.files if previous else ())}
+    folders: dict[str, dict] = {}
+
+    def folder(path: str) -> dict:
+        name = folder_name(path)
+        return folders.setdefault(name.casefold(), {
+            "folder": name, "path": path.replace("/", "\\").rsplit("\\", 1)[0], "files": 0, "files_read": 0,
+            "lines": 0, "unreadable": 0, "continued": name.casefold() in continued})
+
+    positions: list[FilePosition] = []
+    for position in unchanged:
+        folder(position.path)["files"] += 1
+        positions.append(position)
+    sessions: dict[str, Sessions] = {}
+    for planned in reads:
+        name = folder_name(planned.path)
+        label = planned.path.replace("/", "\\").rsplit("\\", 1)[-1]
+        chunks = open_from(planned.path, planned.start.offset)
+        if kind == W3C:
+            result = read_w3c(chunks, spec, counter, notes, label=label, directory=name, start=planned.start,
+                              final=planned.final)
+        else:
+            joined = sessions.setdefault(name, Sessions(spec.join.max_sessions if spec.join else 1))
+            result = read_csv_log(chunks, spec, counter, notes, label=label, directory=name, sessions=joined,
+                                  start=planned.start, final=planned.final)
+        head_len = min(HEAD_BYTES, result.cursor.offset)
+        positions.append(FilePosition(planned.path, result.cursor, head_len, head_sha256(planned.path, head_len),
+                                      stats[path_key(planned.path)].written))
+        entry = folder(planned.path)
+        entry["files"] += 1
+        entry["files_read"] += 1
+        entry["lines"] += result.lines
+        entry["unreadable"] += result.unreadable
+    counter_notes(counter, notes, "IIS logs" if kind == W3C else "SMTP logs")
+    return FileReadReply(tuple(counter.groups(decode_bytes)), tuple(positions),
+                         tuple(FolderRead(**entry) for entry in folders.values()), notes.result(), read_at)

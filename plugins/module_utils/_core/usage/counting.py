@@ -35,6 +35,8 @@ class Layout:
     day_prefix: bool = False
 
     def expand(self, key: tuple) -> tuple[Value, ...]:
+        if not self.slots:      # ALL_LINE: the key is the full tuple
+            return key
         values: list[Value] = []
         index = 0
         for kind, value in self.slots:

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Exchange SMTP protocol logs: what to count (``SPEC``) and what the raw values mean.
 
-The negotiated protocol is on the ``*`` line "TLS protocol SP_PROT_TLS1_0_SERVER negotiation succeeded ..."
+The negotiated protocol is in the ``context`` column of a ``*`` line, "TLS protocol SP_PROT_TLS1_0_SERVER
+negotiation succeeded ..."
 (Microsoft Learn "Exchange Server TLS configuration best practices"; the docs also print a hyphen,
 ``SP_PROT-TLS1_x_CLIENT``, so both are accepted). The client is that line's ``remote-endpoint``; the name it
 gave in EHLO/HELO on an earlier line of the same ``session-id`` is joined in. Receive logs show the ``_SERVER``
@@ -27,7 +28,7 @@ SPEC = CountSpec(
              Column("client_name", (JOIN,)), Column("protocol", (MATCH,))),
     time=("date-time",),
     fold_to=("day", "dir", "site", "port", "protocol"),
-    match=Match("data", r"^TLS protocol (SP_PROT[_-][A-Za-z0-9_]+) negotiation succeeded"),
+    match=Match("context", r"^TLS protocol (SP_PROT[_-][A-Za-z0-9_]+) negotiation succeeded"),
     join=Join("session-id", "data", r"^(?:EHLO|HELO) +(\S+)"),
 )
 

@@ -11,9 +11,10 @@ fields, so every count per protocol and day stays exact.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TypeVar
 
 from ..errors import HostReplyError
 from . import jsonread as jr
@@ -24,6 +25,7 @@ from .spans import Span, union
 from .timefmt import iso, parse_time
 
 SCHEMA = "tlsguard.usage.aggregate/v1"
+T = TypeVar("T")
 MAX_GROUPS = 10_000
 MAX_NOTES = 200
 
@@ -107,13 +109,14 @@ class Aggregate:
         if data.get("schema") != SCHEMA:
             raise HostReplyError(f"{where}: not a {SCHEMA} document (schema {data.get('schema')!r:.40})")
 
-        def items(key: str, kind: type) -> tuple:
-            return tuple(kind.from_json(x, f"{where}.{key}[{i}]") for i, x in enumerate(jr.array(data, key, where, [])))
+        def items(key: str, parse: Callable[[object, str], T]) -> tuple[T, ...]:
+            return tuple(parse(x, f"{where}.{key}[{i}]") for i, x in enumerate(jr.array(data, key, where, [])))
 
         sites = data.get("sites")
-        return cls(items("groups", Group), items("failures", FailureCount), items("spans", Span),
-                   items("notes", RunNote), items("sources", SourceState),
-                   items("sites", SiteState) if sites is not None else None,
+        return cls(items("groups", Group.from_json), items("failures", FailureCount.from_json),
+                   items("spans", Span.from_json), items("notes", RunNote.from_json),
+                   items("sources", SourceState.from_json),
+                   items("sites", SiteState.from_json) if sites is not None else None,
                    Checkpoint.from_json(data["checkpoint"], f"{where}.checkpoint") if data.get("checkpoint") else None,
                    jr.integer(data, "runs", where, 0))
 

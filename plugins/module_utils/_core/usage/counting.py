@@ -155,7 +155,9 @@ def _prefixed(day: Value, time: Value) -> Value:
         return time
     if isinstance(day, bytes) and isinstance(time, bytes):
         return day + b" " + time
-    return f"{day} {time}"
+    if isinstance(day, str) and isinstance(time, str):
+        return f"{day} {time}"
+    return time
 
 
 def decode_bytes(value: Value) -> str | None:

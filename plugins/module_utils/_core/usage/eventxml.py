@@ -76,9 +76,9 @@ def event_fields(xml: str, notes: Notes | None = None, where: str = "event") -> 
     if data is not None:
         unnamed = 0
         for element in [c for c in data if _local(c.tag) == "Data"][:MAX_FIELDS]:
-            name = element.get("Name")
-            if name:
-                put(name, element.text)
+            data_name = element.get("Name")
+            if data_name:
+                put(data_name, element.text)
             else:
                 put(f"@data{unnamed}", element.text)
                 unnamed += 1

@@ -80,13 +80,13 @@ def _folder_spans(prefix: str, read: FileReadReply, previous_at: str, not_before
         if first and folder:
             firsts[folder] = min(firsts.get(folder, first), first)
     spans = []
-    for folder in read.folders:
-        if folder.continued and previous_at:
+    for entry in read.folders:
+        if entry.continued and previous_at:
             start = previous_at
         else:
-            first = firsts.get(folder.folder.casefold())
+            first = firsts.get(entry.folder.casefold())
             start = max(not_before, first) if first else read.read_at
-        spans.append(Span(f"{prefix}:{folder.folder}", min(start, read.read_at), read.read_at))
+        spans.append(Span(f"{prefix}:{entry.folder}", min(start, read.read_at), read.read_at))
     return spans
 
 

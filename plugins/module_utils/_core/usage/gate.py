@@ -206,8 +206,10 @@ def legacy_uses(groups: tuple[Group, ...], first_day: str, exceptions: tuple[Gat
         entry[0] += group.count
         entry[1].add(k.day)
         entry[2], entry[3] = min(entry[2], group.first_seen), max(entry[3], group.last_seen)
-    uses = [LegacyUse(*ident[:7], count, len(days), first, last, ident[7], ident[8])
-            for ident, (count, days, first, last) in totals.items()]
+    uses = [LegacyUse(source, site, port, client, forwarded, agent, protocol, count, len(days), first, last, folded,
+                      match)
+            for (source, site, port, client, forwarded, agent, protocol, folded, match), (count, days, first, last)
+            in totals.items()]
     return sorted(uses, key=lambda u: (u.last_seen, u.count), reverse=True)
 
 
@@ -279,7 +281,7 @@ def evaluate(store: Aggregate, rule: GateRule, as_of: str) -> GateResult:
     uses = legacy_uses(store.groups, first_day, rule.exceptions)
     blocking = [u for u in uses if u.exception is None]
     excepted = [f"{describe(u, as_of)}: allowed by exception {u.exception.label}" for u in uses if u.exception]
-    unjudged = {}
+    unjudged: dict[str, int] = {}
     for group in store.groups:
         k = group.key
         if k.source in {s.value for s in SERVER_SIDE} and k.protocol == UNKNOWN and k.day >= first_day:

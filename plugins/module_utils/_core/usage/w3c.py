@@ -31,7 +31,7 @@ class _Block:
 
     def __init__(self, header: str, date: str, spec: CountSpec, directory: str, counter: RawCounter) -> None:
         names = header.split()
-        lower = {}
+        lower: dict[str, int] = {}
         for index, name in enumerate(names):
             lower.setdefault(name.lower(), index)
         self.header = header
@@ -66,6 +66,7 @@ class _Block:
                      and slots[day_slot][0] == LINE and self.nfields > 0)
         self.layout = Layout(tuple(slots), day_slot, self.fast)
         self.table = counter.table(self.layout)
+        self.getter: Callable[[list[bytes]], tuple]
         if not picks:
             self.getter = lambda parts: ()
         elif len(picks) == 1:
@@ -73,7 +74,7 @@ class _Block:
             self.getter = lambda parts: (parts[only],)
         else:
             self.getter = itemgetter(*picks)
-        self.time_index = time_idx[1] if self.fast else -1
+        self.time_index: int = (time_idx[1] or 0) if self.fast else -1
         self.time_text = self._time_text(time_idx, date)
 
     @staticmethod

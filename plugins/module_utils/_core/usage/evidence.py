@@ -74,19 +74,26 @@ def _event_span(events: EventReadReply, since: str, not_before: str, notes: Note
 
 def _folder_spans(prefix: str, read: FileReadReply, previous_at: str, not_before: str) -> list[Span]:
     firsts: dict[str, str] = {}
+    lasts: dict[str, str] = {}
     for raw in read.groups:
         folder = (raw.fields.get("dir") or "").casefold()
-        first = normalise(raw.first)
+        first, last = normalise(raw.first), normalise(raw.last)
         if first and folder:
             firsts[folder] = min(firsts.get(folder, first), first)
+        if last and folder:
+            lasts[folder] = max(lasts.get(folder, last), last)
     spans = []
     for entry in read.folders:
+        key = entry.folder.casefold()
+        first = firsts.get(key)
         if entry.continued and previous_at:
-            start = previous_at
+            # The last run may have stopped early (read budget): what it left starts at this run's first line.
+            start = min(previous_at, first) if first else previous_at
         else:
-            first = firsts.get(entry.folder.casefold())
             start = max(not_before, first) if first else read.read_at
-        spans.append(Span(f"{prefix}:{entry.folder}", min(start, read.read_at), read.read_at))
+        end = read.read_at if entry.complete else lasts.get(key, "")
+        if end and start <= end:
+            spans.append(Span(f"{prefix}:{entry.folder}", start, end))
     return spans
 
 

@@ -6,7 +6,7 @@ bytes in memory. The result is the reply shape the host returns (``reply.FileRea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .checkpoint import HEAD_BYTES, Checkpoint, FilePosition, FileStat, folder_name, path_key, plan_reads
 from .counting import RawCounter, decode_bytes
@@ -17,6 +17,7 @@ from .spec import CountSpec
 from .w3c import read_w3c
 
 W3C, CSV = "w3c", "csv"
+MAX_BYTES = 2 << 30   # per run: about a minute of reading on a host; the next run goes on
 
 
 def counter_notes(counter: RawCounter, notes: Notes, what: str) -> None:
@@ -29,10 +30,23 @@ def counter_notes(counter: RawCounter, notes: Notes, what: str) -> None:
                   f"{counter.max_field:,} bytes, cut to that length", counter.cut_values)
 
 
+def _budgeted(chunks: Iterable[bytes], budget: list[int]) -> Iterator[bytes]:
+    """Stop handing out bytes when the run's budget is spent (the reader then leaves the rest for next time)."""
+    for chunk in chunks:
+        if budget[0] <= 0:
+            return
+        chunk = chunk[:budget[0]]
+        budget[0] -= len(chunk)
+        yield chunk
+
+
 def read_log_files(files: Sequence[FileStat], previous: Checkpoint | None, not_before: str, spec: CountSpec,
                    kind: str, open_from: Callable[[str, int], Iterable[bytes]],
-                   head_sha256: Callable[[str, int], str], read_at: str) -> FileReadReply:
+                   head_sha256: Callable[[str, int], str], read_at: str,
+                   max_bytes: int = MAX_BYTES) -> FileReadReply:
+    """``max_bytes`` bounds the bytes read in one run: files (or their rest) beyond it wait for the next run."""
     notes = Notes()
+    budget = [max_bytes]
     reads, unchanged = plan_reads(files, previous, not_before, head_sha256, notes)
     counter = RawCounter(spec.names, spec.fold_to, spec.max_groups, spec.max_field_bytes)
     stats = {path_key(f.path): f for f in files}
@@ -43,24 +57,35 @@ def read_log_files(files: Sequence[FileStat], previous: Checkpoint | None, not_b
         name = folder_name(path)
         return folders.setdefault(name.casefold(), {
             "folder": name, "path": path.replace("/", "\\").rsplit("\\", 1)[0], "files": 0, "files_read": 0,
-            "lines": 0, "unreadable": 0, "continued": name.casefold() in continued})
+            "lines": 0, "unreadable": 0, "continued": name.casefold() in continued, "complete": True})
 
     positions: list[FilePosition] = []
     for position in unchanged:
         folder(position.path)["files"] += 1
         positions.append(position)
     sessions: dict[str, Sessions] = {}
+    known = previous.positions() if previous else {}
     for planned in reads:
         name = folder_name(planned.path)
         label = planned.path.replace("/", "\\").rsplit("\\", 1)[-1]
-        chunks = open_from(planned.path, planned.start.offset)
+        size = stats[path_key(planned.path)].size
+        if budget[0] < size - planned.start.offset:
+            folder(planned.path)["complete"] = False
+            if budget[0] <= 0:
+                kept = known.get(path_key(planned.path)) if planned.reason == "continued" else None
+                if kept is not None:
+                    positions.append(kept)
+                folder(planned.path)["files"] += 1
+                continue
+        final = planned.final and budget[0] >= size - planned.start.offset
+        chunks = _budgeted(open_from(planned.path, planned.start.offset), budget)
         if kind == W3C:
             result = read_w3c(chunks, spec, counter, notes, label=label, directory=name, start=planned.start,
-                              final=planned.final)
+                              final=final)
         else:
             joined = sessions.setdefault(name, Sessions(spec.join.max_sessions if spec.join else 1))
             result = read_csv_log(chunks, spec, counter, notes, label=label, directory=name, sessions=joined,
-                                  start=planned.start, final=planned.final)
+                                  start=planned.start, final=final)
         head_len = min(HEAD_BYTES, result.cursor.offset)
         positions.append(FilePosition(planned.path, result.cursor, head_len, head_sha256(planned.path, head_len),
                                       stats[path_key(planned.path)].written))
@@ -69,6 +94,9 @@ def read_log_files(files: Sequence[FileStat], previous: Checkpoint | None, not_b
         entry["files_read"] += 1
         entry["lines"] += result.lines
         entry["unreadable"] += result.unreadable
+    if budget[0] <= 0 and any(not entry["complete"] for entry in folders.values()):
+        notes.add("read_budget", f"{'IIS' if kind == W3C else 'SMTP'} logs: the {max_bytes:,}-byte read budget of one "
+                  "run was reached; the rest is read by the next run")
     counter_notes(counter, notes, "IIS logs" if kind == W3C else "SMTP logs")
     return FileReadReply(tuple(counter.groups(decode_bytes)), tuple(positions),
                          tuple(FolderRead(**entry) for entry in folders.values()), notes.result(), read_at)

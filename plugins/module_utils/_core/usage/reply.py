@@ -38,6 +38,7 @@ class FolderRead:
     lines: int           # lines counted
     unreadable: int      # lines skipped (noted)
     continued: bool      # the folder had positions in the checkpoint this run went on from
+    complete: bool = True  # False when the read budget (max_bytes) stopped before the end of its files
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -48,7 +49,7 @@ class FolderRead:
         return cls(jr.string(data, "folder", where), jr.string(data, "path", where, ""),
                    jr.integer(data, "files", where), jr.integer(data, "files_read", where),
                    jr.integer(data, "lines", where), jr.integer(data, "unreadable", where),
-                   jr.boolean(data, "continued", where))
+                   jr.boolean(data, "continued", where), jr.boolean(data, "complete", where, True))
 
 
 @dataclass(frozen=True)

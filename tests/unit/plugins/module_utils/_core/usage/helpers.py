@@ -52,10 +52,10 @@ def stats(root: Path, pattern: str) -> list[FileStat]:
 
 
 def read_folder_tree(root: Path, pattern: str, spec, kind: str, previous: Checkpoint | None = None,
-                     not_before: str = "2000-01-01T00:00:00Z",
-                     read_at: str = "2030-01-01T00:00:00Z", size: int = CHUNK) -> FileReadReply:
+                     not_before: str = "2000-01-01T00:00:00Z", read_at: str = "2030-01-01T00:00:00Z",
+                     size: int = CHUNK, max_bytes: int = 1 << 40) -> FileReadReply:
     return read_log_files(stats(root, pattern), previous, not_before, spec, kind,
-                          lambda path, offset: chunks(Path(path), offset, size), head_sha256, read_at)
+                          lambda path, offset: chunks(Path(path), offset, size), head_sha256, read_at, max_bytes)
 
 
 def event_dicts(*names: str) -> list[dict[str, str]]:

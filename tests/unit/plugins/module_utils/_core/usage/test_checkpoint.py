@@ -21,6 +21,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.curso
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.logread import W3C
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.notes import Notes
 from ansible_collections.tlsguard.windows.tests.unit.plugins.module_utils._core.usage.helpers import (
+    FIXTURES,
     fixture,
     head_sha256,
     read_folder_tree,
@@ -129,3 +130,25 @@ def test_the_head_hash_is_of_the_leading_bytes(tmp_path):
     path = tmp_path / "f.log"
     path.write_bytes(b"abc")
     assert head_sha256(str(path), 0) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_a_read_budget_spreads_a_backlog_over_runs_without_losing_or_doubling_lines():
+    root = FIXTURES / "iis"
+    whole = read_folder_tree(root, "u_ex*.log", iis.SPEC, W3C)
+    replies, previous, taken = [], None, ""
+    for run in range(1, 12):
+        at = f"2030-01-01T00:{run:02d}:00Z"
+        read = read_folder_tree(root, "u_ex*.log", iis.SPEC, W3C, previous=previous, read_at=at, max_bytes=700)
+        replies.append(read)
+        previous = Checkpoint(f"cp-{run}", previous.id if previous else "", taken, at, None, read.positions)
+        taken = at
+        if all(f.complete for f in read.folders):
+            break
+    assert len(replies) > 3
+    assert [n.kind for n in replies[0].notes] == ["read_budget"]
+
+    def typed(*rs):
+        notes = Notes()
+        return merge_groups(g for r in rs for g in (iis.interpret(x, notes) for x in r.groups) if g)
+
+    assert typed(*replies) == typed(whole)

@@ -117,3 +117,18 @@ def test_the_reply_round_trips_and_bad_replies_name_the_field():
         UsageReply.from_json(data)
     with pytest.raises(HostReplyError, match=r"^host reply: should be an object, got list$"):
         UsageReply.from_json([])
+
+
+def test_a_folder_cut_by_the_read_budget_covers_only_up_to_its_last_line_and_the_next_run_goes_on():
+    first = read_folder_tree(FIXTURES / "iis", "u_ex24*.log", iis.SPEC, W3C, read_at=READ_AT, not_before=NOT_BEFORE,
+                             max_bytes=900)
+    cp1 = Checkpoint("cp-1", "", "", READ_AT, None, first.positions)
+    run1 = run_evidence(UsageReply(cp1, "none", None, first, None, 7, "", "", None), None, NOT_BEFORE)
+    assert {f.folder: f.complete for f in first.folders} == {"W3SVC1": False, "W3SVC2": False}
+    assert run1.spans == (Span("iis:W3SVC1", "2024-05-06T00:00:01Z", "2024-05-06T00:00:09Z"),)
+    later = "2024-05-07T13:00:00Z"
+    second = read_folder_tree(FIXTURES / "iis", "u_ex24*.log", iis.SPEC, W3C, previous=cp1, read_at=later,
+                              not_before=NOT_BEFORE, max_bytes=900)
+    cp2 = Checkpoint("cp-2", "cp-1", READ_AT, later, None, second.positions)
+    run2 = run_evidence(UsageReply(cp2, "controller", None, second, None, 7, "", "", None), run1, NOT_BEFORE)
+    assert (run2.spans[0].stream, run2.spans[0].start) == ("iis:W3SVC1", "2024-05-06T00:00:12Z")   # goes on

@@ -138,6 +138,13 @@ class PlannedRead:
     reason: str            # "new", "continued", "replaced"
 
 
+def _head(head_sha256: Callable[[str, int], str], path: str, length: int) -> str | None:
+    try:
+        return head_sha256(path, length)
+    except OSError:
+        return None
+
+
 def plan_reads(files: Sequence[FileStat], previous: Checkpoint | None, not_before: str,
                head_sha256: Callable[[str, int], str], notes: Notes) -> tuple[list[PlannedRead], list[FilePosition]]:
     """Which files to read from where; and the previous positions of files that need no read (kept as is).
@@ -164,7 +171,10 @@ def plan_reads(files: Sequence[FileStat], previous: Checkpoint | None, not_befor
         position = known.get(key)
         if position is None:
             reads.append(PlannedRead(stat.path, Cursor(), final, "new"))
-        elif stat.size < position.cursor.offset or head_sha256(stat.path, position.head_len) != position.head_sha256:
+        elif (head := _head(head_sha256, stat.path, position.head_len)) is None:
+            notes.add("access_denied", f"{stat.path}: cannot be read now; it is read next time", blocks_gate=True)
+            unchanged.append(position)
+        elif stat.size < position.cursor.offset or head != position.head_sha256:
             notes.add("file_replaced", f"{stat.path}: not the file read last time (shorter, or its first bytes "
                       "differ); read again from the start")
             reads.append(PlannedRead(stat.path, Cursor(), final, "replaced"))

@@ -14,9 +14,12 @@ from .csvlog import Sessions, read_csv_log
 from .notes import Notes
 from .reply import FileReadReply, FolderRead
 from .spec import CountSpec
+from .timefmt import normalise
 from .w3c import read_w3c
 
 W3C, CSV = "w3c", "csv"
+MAX_FILES = 2000
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 MAX_BYTES = 2 << 30   # per run: about a minute of reading on a host; the next run goes on
 
 
@@ -30,23 +33,32 @@ def counter_notes(counter: RawCounter, notes: Notes, what: str) -> None:
                   f"{counter.max_field:,} bytes, cut to that length", counter.cut_values)
 
 
-def _budgeted(chunks: Iterable[bytes], budget: list[int]) -> Iterator[bytes]:
-    """Stop handing out bytes when the run's budget is spent (the reader then leaves the rest for next time)."""
-    for chunk in chunks:
-        if budget[0] <= 0:
-            return
-        chunk = chunk[:budget[0]]
-        budget[0] -= len(chunk)
-        yield chunk
+def _budgeted(open_chunks: Callable[[], Iterable[bytes]], budget: list[int], errors: list[str]) -> Iterator[bytes]:
+    """Hand out the file's bytes until the run's budget is spent or reading fails: either way the reader ends
+    normally at its last complete line, so its cursor is right and nothing is counted twice next time."""
+    try:
+        for chunk in open_chunks():
+            if budget[0] <= 0:
+                return
+            chunk = chunk[:budget[0]]
+            budget[0] -= len(chunk)
+            yield chunk
+    except OSError as err:
+        errors.append(err.strerror or type(err).__name__)
 
 
 def read_log_files(files: Sequence[FileStat], previous: Checkpoint | None, not_before: str, spec: CountSpec,
                    kind: str, open_from: Callable[[str, int], Iterable[bytes]],
                    head_sha256: Callable[[str, int], str], read_at: str,
-                   max_bytes: int = MAX_BYTES) -> FileReadReply:
-    """``max_bytes`` bounds the bytes read in one run: files (or their rest) beyond it wait for the next run."""
+                   max_bytes: int = MAX_BYTES, max_files: int = MAX_FILES) -> FileReadReply:
+    """``max_bytes`` bounds the bytes read in one run: files (or their rest) beyond it wait for the next run.
+    ``max_files`` bounds the files considered: the newest are kept."""
     notes = Notes()
     budget = [max_bytes]
+    if len(files) > max_files:
+        notes.add("too_many_files", f"{len(files):,} log files match, more than the {max_files:,} one run considers; "
+                  "the oldest were not read", blocks_gate=True)
+        files = sorted(files, key=lambda f: (normalise(f.written) or "", path_key(f.path)))[-max_files:]
     reads, unchanged = plan_reads(files, previous, not_before, head_sha256, notes)
     counter = RawCounter(spec.names, spec.fold_to, spec.max_groups, spec.max_field_bytes)
     stats = {path_key(f.path): f for f in files}
@@ -78,7 +90,8 @@ def read_log_files(files: Sequence[FileStat], previous: Checkpoint | None, not_b
                 folder(planned.path)["files"] += 1
                 continue
         final = planned.final and budget[0] >= size - planned.start.offset
-        chunks = _budgeted(open_from(planned.path, planned.start.offset), budget)
+        errors: list[str] = []
+        chunks = _budgeted(lambda p=planned: open_from(p.path, p.start.offset), budget, errors)
         if kind == W3C:
             result = read_w3c(chunks, spec, counter, notes, label=label, directory=name, start=planned.start,
                               final=final)
@@ -86,10 +99,18 @@ def read_log_files(files: Sequence[FileStat], previous: Checkpoint | None, not_b
             joined = sessions.setdefault(name, Sessions(spec.join.max_sessions if spec.join else 1))
             result = read_csv_log(chunks, spec, counter, notes, label=label, directory=name, sessions=joined,
                                   start=planned.start, final=final)
-        head_len = min(HEAD_BYTES, result.cursor.offset)
-        positions.append(FilePosition(planned.path, result.cursor, head_len, head_sha256(planned.path, head_len),
-                                      stats[path_key(planned.path)].written))
         entry = folder(planned.path)
+        if errors:
+            entry["complete"] = False
+            notes.add("access_denied", f"{planned.path}: {errors[0]}; read up to line {result.cursor.line} only",
+                      blocks_gate=True)
+        try:
+            head_len = min(HEAD_BYTES, result.cursor.offset)
+            positions.append(FilePosition(planned.path, result.cursor, head_len, head_sha256(planned.path, head_len),
+                                          stats[path_key(planned.path)].written))
+        except OSError:   # the lines are counted: keep the cursor, with an identity of 0 bytes (always matches)
+            positions.append(FilePosition(planned.path, result.cursor, 0, EMPTY_SHA256,
+                                          stats[path_key(planned.path)].written))
         entry["files"] += 1
         entry["files_read"] += 1
         entry["lines"] += result.lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -18,10 +19,11 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.check
     plan_reads,
 )
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.cursor import Cursor
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.logread import W3C
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.logread import W3C, read_log_files
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.notes import Notes
 from ansible_collections.tlsguard.windows.tests.unit.plugins.module_utils._core.usage.helpers import (
     FIXTURES,
+    chunks,
     fixture,
     head_sha256,
     read_folder_tree,
@@ -152,3 +154,42 @@ def test_a_read_budget_spreads_a_backlog_over_runs_without_losing_or_doubling_li
         return merge_groups(g for r in rs for g in (iis.interpret(x, notes) for x in r.groups) if g)
 
     assert typed(*replies) == typed(whole)
+
+
+def test_a_file_that_fails_mid_read_keeps_a_correct_cursor_and_a_blocking_note(tmp_path):
+    site = tmp_path / "iis" / "W3SVC1"
+    site.mkdir(parents=True)
+    path = site / "u_ex240506_x.log"
+    path.write_bytes(fixture("iis", "W3SVC1", "u_ex240506_x.log").read_bytes())
+
+    def flaky(name, offset):
+        yield Path(name).read_bytes()[offset:offset + 700]
+        raise PermissionError(13, "Access is denied")
+
+    stat = [FileStat(str(path), path.stat().st_size, "2024-05-06T23:59:59Z")]
+    first = read_log_files(stat, None, "", iis.SPEC, W3C, flaky, head_sha256, "2024-05-07T00:00:00Z")
+    [note] = first.notes
+    assert (note.kind, note.blocks_gate) == ("access_denied", True)
+    assert note.message.endswith("Access is denied; read up to line 6 only")   # 4 headers, 2 requests
+    assert [f.complete for f in first.folders] == [False]
+    cp = Checkpoint("cp-1", "", "", "2024-05-07T00:00:00Z", None, first.positions)
+    second = read_log_files(stat, cp, "", iis.SPEC, W3C, lambda n, o: chunks(Path(n), o), head_sha256,
+                            "2024-05-07T01:00:00Z")
+    notes = Notes()
+    total = sum(g.count for r in (first, second) for g in (iis.interpret(x, notes) for x in r.groups) if g)
+    assert total == 5
+
+    def locked(name, length):
+        raise PermissionError(13, "Access is denied")
+
+    third = read_log_files(stat, cp, "", iis.SPEC, W3C, lambda n, o: chunks(Path(n), o), locked, "2024-05-07T02:00:00Z")
+    assert third.groups == () and third.positions == cp.files
+    assert [n.kind for n in third.notes] == ["access_denied"]
+
+
+def test_too_many_files_keeps_the_newest_and_blocks():
+    files = [FileStat(rf"C:\L\W3SVC1\u_ex2405{d:02d}.log", 0, f"2024-05-{d:02d}T23:59:59Z") for d in range(1, 11)]
+    reply = read_log_files(files, None, "", iis.SPEC, W3C, lambda n, o: iter(()), lambda n, k: DIGEST,
+                           "2024-05-11T00:00:00Z", max_files=3)
+    assert [p.path[-14:] for p in reply.positions] == ["u_ex240508.log", "u_ex240509.log", "u_ex240510.log"]
+    assert [(n.kind, n.blocks_gate) for n in reply.notes] == [("too_many_files", True)]

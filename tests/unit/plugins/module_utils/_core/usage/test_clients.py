@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,10 @@ def test_every_rule_has_a_source_an_explanation_and_a_valid_pattern():
 ])
 def test_version_ranges_are_from_inclusive_before_exclusive(version, versions, inside):
     assert in_range(version, versions) is inside
+
+
+def test_the_documented_table_has_every_rule():
+    docs = (Path(__file__).parents[6] / "docs" / "usage.md").read_text()
+    for rule in RULES:
+        assert f"| `{rule.rule_id}` | {rule.product} |" in docs, rule.rule_id
+        assert rule.explanation in docs, rule.rule_id

@@ -152,7 +152,7 @@ def throughput(lines: int, repeat: int, folder: Path) -> list[str]:
     size = path.stat().st_size
     runs: dict[str, list[tuple[float, float]]] = {}
     results = {}
-    for _ in range(repeat):
+    for _run in range(repeat):
         for name, work in (("core (read_w3c + typed groups)", core), ("str.split loop", split_loop), ("awk", awk)):
             wall, cpu, result = timed(work, path)
             runs.setdefault(name, []).append((wall, cpu))
@@ -182,8 +182,8 @@ def output_bytes(lines: int, folder: Path) -> list[str]:
         with path.open("rb") as handle:
             read_w3c(iter(lambda h=handle: h.read(CHUNK), b""), iis.SPEC, counter, Notes(), label=path.name,
                      directory="W3SVC1")
-        read = FileReadReply(tuple(counter.groups(decode_bytes)), (), (FolderRead("W3SVC1", "", 1, 1, lines, 0,
-                                                                                   False),), (), AS_OF)
+        folder = FolderRead("W3SVC1", "", 1, 1, lines, 0, False)
+        read = FileReadReply(tuple(counter.groups(decode_bytes)), (), (folder,), (), AS_OF)
         reply = UsageReply(Checkpoint("bench", "", "", AS_OF, None, ()), "none", None, read, None, 7, "", "", None)
         report = build_report("WEB01", run_evidence(reply, None, "2024-04-07T00:00:00Z"), GateRule(), AS_OF)
         rows.append(f"| {clients:,} | {len(read.groups):,} | {len(json.dumps(read.to_json())):,} | "
@@ -193,7 +193,7 @@ def output_bytes(lines: int, folder: Path) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--bytes-lines", type=int, default=200_000, help="line count for the bytes-per-host table")
     parser.add_argument("--repeat", type=int, default=3)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from .model import RawGroup
 from .spec import DAY
 
 LINE, CONST, ABSENT = "line", "const", "absent"
-Value = bytes | str | None
+Value: TypeAlias = "bytes | str | None"
 
 
 @dataclass(frozen=True)

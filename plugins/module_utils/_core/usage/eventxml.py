@@ -118,7 +118,6 @@ def iter_event_xml(chunks: Iterable[bytes], notes: Notes, label: str = "events")
             buffer = buffer[end + len(_END):]
 
 
-
 def count_event(fields: dict[str, str], spec: CountSpec, counter: RawCounter) -> None:
     """Count one flat event by the spec's columns (``@day`` is the date of ``@time``), as the host does."""
     time = fields.get("@time")

@@ -231,6 +231,9 @@ def describe(use: LegacyUse, as_of: str) -> str:
                     f"Type=client) {until}")
         side = "" if use.source == Source.SCHANNEL_SERVER.value else ", whose Type is neither client nor server"
         return f"{label} handshakes (SCHANNEL 36880{side}, which names no client) to {cert} {until}"
+    if use.source == Source.SMTP_SEND.value:
+        return (f"{label} used by this host sending mail to {use.client_ip or 'an unknown server'} (SMTP connector "
+                f"{use.site or 'unknown'}) {until}")
     if use.folded:
         who = f"{use.count:,} request(s) of clients not named (over the distinct-client cap)"
     else:

@@ -7,6 +7,7 @@ bytes in memory. The result is the reply shape the host returns (``reply.FileRea
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 
 from .checkpoint import HEAD_BYTES, Checkpoint, FilePosition, FileStat, folder_name, path_key, plan_reads
 from .counting import RawCounter, decode_bytes
@@ -91,7 +92,7 @@ def read_log_files(files: Sequence[FileStat], previous: Checkpoint | None, not_b
                 continue
         final = planned.final and budget[0] >= size - planned.start.offset
         errors: list[str] = []
-        chunks = _budgeted(lambda p=planned: open_from(p.path, p.start.offset), budget, errors)
+        chunks = _budgeted(partial(open_from, planned.path, planned.start.offset), budget, errors)
         if kind == W3C:
             result = read_w3c(chunks, spec, counter, notes, label=label, directory=name, start=planned.start,
                               final=final)

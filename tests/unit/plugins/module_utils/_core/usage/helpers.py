@@ -6,7 +6,6 @@ reader runs on real bytes."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +24,19 @@ def fixture(*parts: str) -> Path:
     return FIXTURES.joinpath(*parts)
 
 
-def copy_tree(name: str, dest: Path) -> Path:
-    shutil.copytree(FIXTURES / name, dest / name)
+def windows(path: Path) -> bytes:
+    """A fixture as Windows writes it: the files are kept with LF (ansible-test sanity wants that), IIS and
+    Exchange end lines with CRLF."""
+    return path.read_bytes().replace(b"\n", b"\r\n")
+
+
+def windows_tree(name: str, dest: Path) -> Path:
+    """A copy of a fixture folder with CRLF line ends."""
+    for source in (FIXTURES / name).rglob("*"):
+        if source.is_file():
+            target = dest / name / source.relative_to(FIXTURES / name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(windows(source))
     return dest / name
 
 

@@ -22,11 +22,12 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.curso
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.logread import W3C, read_log_files
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.notes import Notes
 from ansible_collections.tlsguard.windows.tests.unit.plugins.module_utils._core.usage.helpers import (
-    FIXTURES,
     chunks,
     fixture,
     head_sha256,
     read_folder_tree,
+    windows,
+    windows_tree,
 )
 
 DIGEST = "0" * 64
@@ -88,15 +89,15 @@ def test_plan_rules():
     ]
     assert [u.path for u in unchanged] == [r"c:\l\w3svc1\U_EX240506.LOG"]
     assert [n.kind for n in notes.result()] == ["file_replaced"]
-    reads, _ = plan_reads(files[2:3], checkpoint([position(files[2].path, 300, "f" * 64)]), "", lambda p, n: DIGEST,
-                          Notes())
+    other = checkpoint([position(files[2].path, 300, "f" * 64)])
+    reads, _unchanged = plan_reads(files[2:3], other, "", lambda p, n: DIGEST, Notes())
     assert reads[0].reason == "replaced"   # same name, same size or more, different first bytes
 
 
 def test_two_runs_with_rotation_count_every_line_once(tmp_path):
     site = tmp_path / "iis" / "W3SVC1"
     site.mkdir(parents=True)
-    whole = fixture("iis", "W3SVC1", "u_ex240506_x.log").read_bytes()
+    whole = windows(fixture("iis", "W3SVC1", "u_ex240506_x.log"))
     lines = whole.split(b"\r\n")
     cut = len(b"\r\n".join(lines[:6])) + 2 + 20     # in the middle of the 3rd request: still being written
     (site / "u_ex240506_x.log").write_bytes(whole[:cut])
@@ -105,7 +106,7 @@ def test_two_runs_with_rotation_count_every_line_once(tmp_path):
     assert [p.cursor.offset for p in first.positions] == [cut - 20]
 
     (site / "u_ex240506_x.log").write_bytes(whole)                      # the rest of the day is written
-    (site / "u_ex240507_x.log").write_bytes(fixture("iis", "W3SVC1", "u_ex240507_x.log").read_bytes())
+    (site / "u_ex240507_x.log").write_bytes(windows(fixture("iis", "W3SVC1", "u_ex240507_x.log")))
     os.utime(site / "u_ex240506_x.log", (1714953600, 1714953600))     # rotated: older than the new file
     second = read_folder_tree(tmp_path / "iis", "u_ex*.log", iis.SPEC, W3C, previous=cp1)
     assert [f.continued for f in second.folders] == [True]
@@ -134,8 +135,8 @@ def test_the_head_hash_is_of_the_leading_bytes(tmp_path):
     assert head_sha256(str(path), 0) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
-def test_a_read_budget_spreads_a_backlog_over_runs_without_losing_or_doubling_lines():
-    root = FIXTURES / "iis"
+def test_a_read_budget_spreads_a_backlog_over_runs_without_losing_or_doubling_lines(tmp_path):
+    root = windows_tree("iis", tmp_path)
     whole = read_folder_tree(root, "u_ex*.log", iis.SPEC, W3C)
     replies, previous, taken = [], None, ""
     for run in range(1, 12):
@@ -160,7 +161,7 @@ def test_a_file_that_fails_mid_read_keeps_a_correct_cursor_and_a_blocking_note(t
     site = tmp_path / "iis" / "W3SVC1"
     site.mkdir(parents=True)
     path = site / "u_ex240506_x.log"
-    path.write_bytes(fixture("iis", "W3SVC1", "u_ex240506_x.log").read_bytes())
+    path.write_bytes(windows(fixture("iis", "W3SVC1", "u_ex240506_x.log")))
 
     def flaky(name, offset):
         yield Path(name).read_bytes()[offset:offset + 700]

@@ -209,3 +209,13 @@ def test_bad_gate_options_name_the_option(data, message):
     with pytest.raises(ValidationError) as err:
         GateRule.from_json(data)
     assert str(err.value).startswith(message)
+
+
+def test_smtp_send_logs_are_client_side_use():
+    sent = g("2026-12-01", "tls1_0", source="smtp_send", site="Outbound to partner", port=0, client="192.0.2.25",
+             ua="")
+    result = evaluate(store(sent), GateRule(), AS_OF)
+    assert result.passed
+    assert result.client_side == (
+        "TLS 1.0 used by this host sending mail to 192.0.2.25 (SMTP connector Outbound to partner) until 2026-12-01, "
+        "1 day ago; this does not hold the server-side gate: it concerns this host's client-side settings",)

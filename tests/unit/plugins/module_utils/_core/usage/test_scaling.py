@@ -24,7 +24,7 @@ def cpu(work) -> float:
     gc.collect()
     gc.disable()
     try:
-        for _ in range(5):
+        for _attempt in range(5):
             start = time.process_time()
             work()
             best = min(best, time.process_time() - start)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage import schannel
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.eventread import read_events
@@ -129,3 +131,17 @@ def test_unnamed_data_elements_keep_their_order():
     fields = event_fields("<Event><System><EventID>36880</EventID></System><EventData><Data>server</Data>"
                           "<Data>TLS 1.0</Data></EventData></Event>")
     assert fields == {"@id": "36880", "@data0": "server", "@data1": "TLS 1.0"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=200), st.sampled_from(["<Event>", "</Event>", "<Event ", "<System>",
+                                                                    "<EventID>36880</EventID>", "</System>", "&lol;",
+                                                                    "<!DOCTYPE x>", "<UserData><a><Type>x"])),
+                max_size=40))
+def test_any_text_is_split_and_parsed_without_an_exception(parts):
+    notes = Notes()
+    data = "".join(parts).encode("utf-8", "replace")
+    for doc in iter_event_xml((data[i:i + 50] for i in range(0, len(data), 50)), notes):
+        fields = event_fields(doc, notes)
+        if fields is not None:
+            schannel.interpret_event(fields)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage import iis
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.counting import RawCounter, decode_bytes
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.cursor import Cursor
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.logread import counter_notes
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.notes import Notes
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.spec import Column, CountSpec
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.w3c import read_w3c
@@ -182,6 +185,25 @@ def test_a_million_distinct_clients_fold_at_the_cap_with_exact_counts_per_protoc
         totals[group.fields["protocol"]] = totals.get(group.fields["protocol"], 0) + group.count
     assert totals == {"40": 333_334, "400": 666_666}
     assert all(set(g.fields) == set(spec.fold_to) for g in folded)
+    counter = RawCounter(spec.names, spec.fold_to, spec.max_groups, spec.max_field_bytes)
+    read_w3c(iter([header + b"".join(lines)]), spec, counter, Notes(), label="x", directory="W3SVC1")
+    notes = Notes()
+    counter_notes(counter, notes, "IIS logs")
+    assert [n.message for n in notes.result()] == [
+        "IIS logs: more than 1,000 distinct clients; 999,000 line(s) were counted per day, site and protocol without "
+        "naming their clients"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.binary(max_size=300), st.sampled_from([
+    b"#Fields: date time c-ip crypt-protocol\r\n", b"#Fields:\n", b"#Date: \xff\n", b"\n", b"\r\n",
+    b"2024-05-06 00:00:01 1.1.1.1 40\n", b"#" * 9000 + b"\n"])), max_size=30), st.booleans())
+def test_any_bytes_are_read_without_an_exception(blocks, final):
+    spec = CountSpec(SPEC.columns, SPEC.time, SPEC.fold_to, max_groups=5, max_line_bytes=1024)
+    result, groups, _notes = read(blocks, spec=spec, final=final)
+    assert sum(g.count for g in groups) == result.lines
+    assert len(groups) <= 2 * 5 + 1
+    assert result.cursor.offset <= sum(map(len, blocks))
 
 
 def test_overlong_values_are_cut_once_per_group():

@@ -10,11 +10,11 @@ module: tls_report
 short_description: Write a fleet report (JSON, CSV, Markdown, one self-contained HTML page) from tls_* results
 version_added: 1.0.0
 description:
-  - Runs on the controller (C(delegate_to: localhost) with C(run_once), or a play on C(localhost)). Takes the
+  - "Runs on the controller (C(delegate_to: localhost) with C(run_once), or a play on C(localhost)). Takes the
     registered results of M(tlsguard.windows.tls_info), M(tlsguard.windows.tls_config),
     M(tlsguard.windows.tls_restore) and M(tlsguard.windows.tls_scan) (and of C(tls_readiness) and C(tls_usage)
     once they exist), or the JSON files such results or earlier reports were saved to, and writes one report with a
-    row per host and a row per endpoint.
+    row per host and a row per endpoint."
   - Per host - the OS, the stage of the rollout it reached, the effective protocols per side, whether its registry
     complies with O(profile), the verdict of each of its scanned endpoints, the legacy clients seen, the readiness
     verdict and blockers, the last change and its backup id, and the waivers with their reasons. Per endpoint -
@@ -46,9 +46,9 @@ options:
     type: raw
   src:
     description:
-      - JSON files, or folders searched for C(*.json) files (in name order, subfolders included), holding what
+      - 'JSON files, or folders searched for C(*.json) files (in name order, subfolders included), holding what
         O(results) accepts - for example one file per host as C({"web01": [...]}), or the JSON report of each
-        slice of a sliced job.
+        slice of a sliced job.'
       - A file's modification time is the collection time of the results in it; a report's own times are kept.
     type: list
     elements: path
@@ -232,7 +232,7 @@ ARGUMENT_SPEC = dict(
 
 
 class SourceError(TlsGuardError):
-    pass
+    """An option or input file the module cannot use."""
 
 
 def _files(index: int, path: str) -> list[str]:
@@ -281,8 +281,8 @@ def write(module: AnsibleModule, report: FleetReport, result: dict) -> None:
     params = module.params
     names = params["format"] or [format_of(params["dest"]) or ""]
     if not names[0]:
-        module.fail_json(msg=f"format: give the format(s); dest {params['dest']} does not end in "
-                             ".json, .csv, .md or .html", **result)
+        raise SourceError(f"format: give the format(s); dest {params['dest']} does not end in .json, .csv, .md "
+                          "or .html")
     before: dict | None = None
     for output in outputs(params["dest"], list(dict.fromkeys(names))):
         old = read_existing(output.path)

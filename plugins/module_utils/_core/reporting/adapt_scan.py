@@ -18,7 +18,8 @@ def _issues(verdict: Mapping, key: str, where: str) -> tuple[Issue, ...]:
                  for loc, i in entries(verdict, key, where))
 
 
-def endpoint(data: Mapping, where: str, origin: Origin, host: str | None = None) -> Endpoint:
+def endpoint(data: Mapping, where: str, origin: Origin, host: str | None = None, address_key: str = "host") -> Endpoint:
+    """One endpoint of a tls_scan result (its ``host`` is the address scanned), or of a report (``address``)."""
     target = text(data, "target", where, required=True) or ""
     protocols = mapping(data, "protocols", where)
     states = []
@@ -30,7 +31,7 @@ def endpoint(data: Mapping, where: str, origin: Origin, host: str | None = None)
     verdict = mapping(data, "verdict", where)
     return Endpoint(
         name=text(data, "name", where, target) or target, target=target,
-        address=text(data, "host", where, "") or "", status=text(data, "status", where, "unknown") or "unknown",
+        address=text(data, address_key, where, "") or "", status=text(data, "status", where, "unknown") or "unknown",
         error=text(data, "error", where), protocols=tuple(states),
         verdict=Verdict(text(verdict, "policy", f"{where}.verdict"), flag(verdict, "compliant", f"{where}.verdict"),
                         _issues(verdict, "violations", f"{where}.verdict"),

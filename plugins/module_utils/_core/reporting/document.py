@@ -228,7 +228,7 @@ def read_report(document: Mapping, where: str) -> tuple[list[HostEvidence], list
     endpoints = []
     for loc, data in entries(document, "endpoints", where):
         origin = _read_origin(data, loc, where)
-        point = read_endpoint(data, loc, origin, text(data, "host", loc))
+        point = read_endpoint(data, loc, origin, text(data, "host", loc), address_key="address")
         endpoints.append(point)
     if not hosts and not endpoints and "hosts" not in document:
         raise InputError(f"{where}: a fleet report without 'hosts'")

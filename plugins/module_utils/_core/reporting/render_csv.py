@@ -55,13 +55,17 @@ HOST_COLUMNS: tuple[tuple[str, Callable[[HostRow], object]], ...] = (
     ("reasons", cells.reasons_text),
 )
 
+def _protocol(key: str) -> Callable[[Endpoint], object]:
+    return lambda point: dict(point.protocols)[key]
+
+
 ENDPOINT_COLUMNS: tuple[tuple[str, Callable[[Endpoint], object]], ...] = (
     ("endpoint", lambda p: p.name),
     ("target", lambda p: p.target),
     ("host", lambda p: p.host or ""),
     ("status", lambda p: p.status),
     ("error", lambda p: p.error or ""),
-    *((key, (lambda k: lambda p: dict(p.protocols)[k])(key)) for key in TLS_KEYS),
+    *((key, _protocol(key)) for key in TLS_KEYS),
     ("policy", lambda p: p.verdict.policy or ""),
     ("verdict", lambda p: "undetermined" if p.verdict.compliant is None else
      "compliant" if p.verdict.compliant else "non_compliant"),

@@ -55,6 +55,7 @@ HOST_COLUMNS: tuple[tuple[str, Callable[[HostRow], object]], ...] = (
     ("reasons", cells.reasons_text),
 )
 
+
 def _protocol(key: str) -> Callable[[Endpoint], object]:
     return lambda point: dict(point.protocols)[key]
 

@@ -11,7 +11,7 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo demo-regfile bench-scan bench-lab record-fixtures test setup setup-latest lint unit functional lab-tests \
+.PHONY: demo demo-regfile bench-scan bench-lab bench-report record-fixtures record-report-fixtures browser test setup setup-latest lint unit functional lab-tests \
 	sanity collection-link clean
 
 $(STAMP): requirements.txt tests/requirements.txt lab/pyproject.toml
@@ -61,6 +61,10 @@ lint: setup
 unit: setup
 	$(BIN)/python -m pytest tests/unit -q
 
+# The fleet report's HTML in headless Chromium (/usr/bin/chromium, apt package chromium); part of `functional`.
+browser: setup
+	$(BIN)/python -m pytest tests/functional/test_report_browser.py -q
+
 # Integration targets and servers driven by pytest: controller targets, tls_scan against real TLS servers on
 # 127.0.0.1, the host targets against a lab host of every OS profile.
 functional: setup
@@ -83,6 +87,14 @@ bench-scan: setup
 # Lab benchmarks, e.g. make bench-lab ARGS="audit --hosts 100" (see docs/performance.md).
 bench-lab: setup
 	$(PYMOD).perf.bench_lab $(ARGS)
+
+# Fleet report: build and render 10,000 and 100,000 hosts per format, and the 10,000-host page in Chromium.
+bench-report: setup
+	$(PYMOD).perf.bench_report $(ARGS)
+
+# Re-record the registered tls_* results the report tests read (tests/unit/.../reporting/fixtures).
+record-report-fixtures: setup
+	$(PYMOD).unit.plugins.module_utils._core.reporting.record_results
 
 # Re-record the host replies the action plugin unit tests replay (after a change of the host module's contract).
 record-fixtures: setup

@@ -26,7 +26,8 @@ main { padding: 16px 24px; }
 .fill.unknown, .cell.unknown { background: #fff1a8; }
 .fill.legacy-accepted, .cell.legacy-accepted { background: var(--bad); color: #fff; }
 .legend { font-size: 12px; color: #57606a; }
-.legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
+.legend span, .bars .legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 10px;
+  vertical-align: middle; }
 ul.reasons { margin: 0; padding-left: 18px; }
 .tabs { display: flex; gap: 4px; margin: 20px 0 0; border-bottom: 1px solid var(--line); }
 .tabs button { border: 1px solid transparent; border-bottom: none; background: none; padding: 8px 14px;

@@ -97,9 +97,7 @@ def host_json(row: HostRow) -> dict:
         "scan": {"endpoints": len(points),
                  "compliant": sum(1 for p in points if p.verdict.compliant is True),
                  "non_compliant": sum(1 for p in points if p.verdict.compliant is False),
-                 "undetermined": sum(1 for p in points if p.verdict.compliant is None),
-                 "verdicts": [{"name": p.name, "target": p.target, "compliant": p.verdict.compliant,
-                               "accepted": list(p.accepted)} for p in points]},
+                 "undetermined": sum(1 for p in points if p.verdict.compliant is None)},
         "last_change": _change_json(evidence.change.last_change if evidence.change else None),
         "pending_changes": evidence.change.pending if evidence.change else None,
         "readiness": None if evidence.readiness is None else {

@@ -113,7 +113,7 @@ def main() -> None:
         results, scan = fleet(hosts)
         seconds, report = timed(lambda r=results, s=scan: build_report(
             [Source("results[0]", s), Source("results[1]", r)], "enforce", time.time()))
-        plain, _ = timed(lambda r=results: json.dumps(r))
+        plain, _dumped = timed(lambda r=results: json.dumps(r))
         print(f"| {hosts:,} | build (adapters, merge, verdicts) | {seconds:.2f} | json.dumps of the results "
               f"| {plain:.2f} | {seconds / plain:.1f}x |")
         for name, fmt in FORMATS.items():
@@ -125,7 +125,7 @@ def main() -> None:
                     (scratch / f"{hosts}-jinja.html").write_bytes(page)
                     base = "Jinja2 table loop"
                 elif name == "csv" and suffix == "-hosts.csv":
-                    other, _ = timed(lambda r=results: baseline_csv(r))
+                    other, _table = timed(lambda r=results: baseline_csv(r))
                     base = "csv module loop"
                 else:
                     print(f"| {hosts:,} | render {name}{suffix} ({len(content) / 1e6:.1f} MB) | {seconds:.2f} "

@@ -62,7 +62,7 @@ options:
     default: []
   profile:
     description:
-      - The profile every host's registry is judged against (RV(summary.status)); the stage reached is judged by
+      - The profile every host's registry is judged against (the C(status) in RV(summary)); the stage reached is judged by
         effect whatever the profile.
     type: str
     choices: [enable, enforce, bsi, mozilla_intermediate, os_default]

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -24,13 +25,13 @@ class BrowserMissing(RuntimeError):
 
 @dataclass
 class Browser:
-    context: object
+    context: Any  # playwright's BrowserContext, imported only when Chromium is there
     blocked: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def open(self, path: str, width: int = 1400, height: int = 1000):
-        page = self.context.new_page()  # type: ignore[attr-defined]
+        page = self.context.new_page()
         page.set_viewport_size({"width": width, "height": height})
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         page.on("pageerror", lambda e: self.errors.append(str(e)))

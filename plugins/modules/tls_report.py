@@ -62,8 +62,8 @@ options:
     default: []
   profile:
     description:
-      - The profile every host's registry is judged against (the C(status) in RV(summary)); the stage reached is judged by
-        effect whatever the profile.
+      - The profile every host's registry is judged against (the C(status) in RV(summary)); the stage reached is
+        judged by effect whatever the profile.
     type: str
     choices: [enable, enforce, bsi, mozilla_intermediate, os_default]
     default: enforce

@@ -11,8 +11,9 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo demo-regfile bench-scan bench-lab bench-usage record-fixtures test setup setup-latest lint typecheck unit \
-	functional lab-tests sanity collection-link clean
+.PHONY: demo demo-regfile bench-scan bench-lab bench-usage record-fixtures test setup setup-latest lint \
+	typecheck unit functional lab-tests sanity collection-link clean bench-report record-report-fixtures browser \
+	docs-screenshot
 
 $(STAMP): requirements.txt tests/requirements.txt lab/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +67,14 @@ typecheck: setup
 unit: setup
 	$(BIN)/python -m pytest tests/unit -q
 
+# The fleet report's HTML in headless Chromium (/usr/bin/chromium, apt package chromium); part of `functional`.
+browser: setup
+	$(BIN)/python -m pytest tests/functional/test_report_browser.py -q
+
+# Refresh the screenshot docs/report.md shows (the browser test takes it from a real lab run).
+docs-screenshot: setup
+	TLSGUARD_REPORT_SCREENSHOT=$(CURDIR)/docs/images/report.png $(BIN)/python -m pytest tests/functional/test_report_browser.py -q
+
 # Integration targets and servers driven by pytest: controller targets, tls_scan against real TLS servers on
 # 127.0.0.1, the host targets against a lab host of every OS profile.
 functional: setup
@@ -93,6 +102,14 @@ bench-lab: setup
 # host as distinct clients grow (see docs/usage.md), e.g. make bench-usage ARGS="--lines 200000 --repeat 1".
 bench-usage: setup
 	$(PYMOD).perf.bench_usage $(ARGS)
+
+# Fleet report: build and render 10,000 and 100,000 hosts per format, and the 10,000-host page in Chromium.
+bench-report: setup
+	$(PYMOD).perf.bench_report $(ARGS)
+
+# Re-record the registered tls_* results the report tests read (tests/unit/.../reporting/fixtures).
+record-report-fixtures: setup
+	$(PYMOD).unit.plugins.module_utils._core.reporting.record_results
 
 # Re-record the host replies the action plugin unit tests replay (after a change of the host module's contract).
 record-fixtures: setup

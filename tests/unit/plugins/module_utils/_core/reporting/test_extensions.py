@@ -1,0 +1,90 @@
+"""tls_readiness and tls_usage results in the shape docs/report.md expects (the modules do not exist yet), and what
+a report says when they are absent."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.adapt_extensions import (
+    readiness,
+    usage,
+)
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.build import build_report
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.collect import Source
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.document import to_document
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.model import Origin, Stage, Status
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.render_csv import render_hosts
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.shapes import InputError
+from ansible_collections.tlsguard.windows.tests.unit.plugins.module_utils._core.reporting.lab_results import lab
+
+READINESS = {
+    "changed": False, "components": [{"name": "SQL Server 2014", "version": "12.0.2000.8"}],
+    "verdicts": {"enable": "ready", "enforce": "blocked", "bsi": "blocked"},
+    "findings": [
+        {"rule": "sql_2014_rtm", "component": "SQL Server 2014", "status": "blocker", "blocks": ["enforce", "bsi"],
+         "message": "SQL Server 2014 RTM cannot use TLS 1.2", "fix": "SQL Server 2014 SP1 CU5 or later"},
+        {"rule": "dotnet_strong_crypto", "component": ".NET 4.8", "status": "ready", "message": "ok"},
+        {"rule": "rdp_2008r2", "status": "needs_update", "blocks": ["bsi"], "message": "only blocks bsi"},
+    ],
+    "waivers": [],
+}
+USAGE = {
+    "changed": False,
+    "gate": {"passed": False, "reasons": ["TLS 1.0 seen on 2026-11-30 from 10.20.7.44 (Java/1.7.0_80)"]},
+    "coverage": {"complete": True, "days": 30},
+    "daily": [{"date": "2026-11-29", "source": "iis", "counts": {"TLS 1.0": 12, "TLS 1.2": 900, "plaintext": 3}},
+              {"date": "2026-11-29", "source": "schannel", "counts": {"tls1_0": 14, "tls1_2": 1000}},
+              {"date": "2026-11-30", "source": "iis", "counts": {"TLS 1.0": 5, "TLS 1.1": 1}}],
+    "top_legacy_clients": [{"client_ip": "10.20.7.44", "user_agent": "Java/1.7.0_80", "source": "iis",
+                            "protocols": {"TLS 1.0": 17}, "first_seen": "2026-11-01T08:00:00Z",
+                            "last_seen": "2026-11-30T17:00:00Z", "classification": "must_be_replaced"}],
+    "last_seen_legacy": "2026-11-30T17:00:00Z",
+}
+
+
+def test_readiness_for_the_profiles_stage():
+    ready = readiness(READINESS, "r", "enforce", Origin("t"))
+    assert ready.verdict == "blocked" and [b.rule for b in ready.blockers] == ["sql_2014_rtm"]
+    assert readiness(READINESS, "r", "enable", Origin("t")).verdict == "ready"
+    assert [b.rule for b in readiness(READINESS, "r", "bsi", Origin("t")).blockers] == ["sql_2014_rtm", "rdp_2008r2"]
+
+
+def test_usage_never_adds_overlapping_sources():
+    found = usage(USAGE, "u", Origin("t"))
+    assert found.gate_passed is False and found.coverage_complete is True
+    assert found.legacy_handshakes == 18  # iis 12 + 5 + 1; schannel 14 counts the same handshakes again
+    assert found.clients[0].hits == 17 and found.clients[0].protocols[0].protocol == "tls1_0"
+    assert found.daily[0].legacy == 12
+
+
+def test_a_bad_verdict_is_named():
+    with pytest.raises(InputError, match=r"r\.verdicts\.enforce: 'maybe'"):
+        readiness({"verdicts": {"enforce": "maybe"}}, "r", "enforce", Origin("t"))
+
+
+def _report(results):
+    return build_report([Source("results[0]", {"srv2012r2-01": results})], "enforce", 1_800_000_000.0)
+
+
+def test_held_host_with_its_evidence_in_every_format():
+    info = lab()["hosts"]["srv2012r2-01"]["info_after"]
+    report = _report([info, READINESS, USAGE])
+    row = report.hosts[0]
+    assert row.status is Status.HELD and row.stage is Stage.NONE
+    codes = [r.code for r in row.reasons]
+    assert codes[:2] == ["readiness:sql_2014_rtm", "usage_gate"]
+    host = to_document(report)["hosts"][0]
+    assert host["readiness"]["verdict"] == "blocked" and host["usage"]["legacy_clients"][0]["client"] == "10.20.7.44"
+    summary = to_document(report)["summary"]
+    assert summary["usage"]["legacy_handshakes_per_day"] == [
+        {"date": "2026-11-29", "legacy": 12, "source": "iis"},
+        {"date": "2026-11-29", "legacy": 14, "source": "schannel"},
+        {"date": "2026-11-30", "legacy": 6, "source": "iis"}]
+
+
+def test_absent_readiness_and_usage_say_not_collected():
+    report = _report([lab()["hosts"]["srv2012r2-01"]["info_after"]])
+    host = to_document(report)["hosts"][0]
+    assert host["readiness"] is None and host["usage"] is None and host["sources"]["usage"] is None
+    csv_row = render_hosts(report).decode("utf-8-sig").splitlines()[1]
+    assert csv_row.count("not collected") == 3  # usage, legacy clients, readiness

@@ -1,11 +1,11 @@
 """The HTML report of the lab run (tests/functional/report) in real headless Chromium: the summary shows the JSON's
-numbers, the table sorts, filters and opens a host, nothing leaves the page, and hostile names stay text. Saves the
+numbers, the table sorts, filters and opens a host, nothing leaves the page, and hostile names stay text. Takes the
 screenshot docs/report.md shows."""
 
 from __future__ import annotations
 
-import os
 import json
+import os
 from pathlib import Path
 
 import pytest

@@ -18,6 +18,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs im
     TLS_RESTORE_ARGS,
 )
 from ansible_collections.tlsguard.windows.plugins.modules.tls_regfile import ARGUMENT_SPEC as TLS_REGFILE_ARGS
+from ansible_collections.tlsguard.windows.plugins.modules.tls_report import ARGUMENT_SPEC as TLS_REPORT_ARGS
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
 
 MODULES = Path(__file__).resolve().parents[4] / "plugins" / "modules"
@@ -27,6 +28,7 @@ SPECS: dict[str, dict] = {
     "tls_restore": TLS_RESTORE_ARGS,
     "tls_scan": TLS_SCAN_ARGS,
     "tls_regfile": TLS_REGFILE_ARGS,
+    "tls_report": TLS_REPORT_ARGS,
 }
 CHECKED_ELSEWHERE = {"__tls_host"}  # its spec is PowerShell: test_tls_host_docs.py reads it
 FIELDS = ("type", "default", "choices", "required", "elements")

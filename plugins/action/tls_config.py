@@ -11,7 +11,11 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired imp
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import Problem, ValidationError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.guards import check_force, check_guards
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import (
+    check_policy_arguments,
+    resolve_policy,
+)
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.view import view_of
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import TlsHostAction
 
 
@@ -21,12 +25,13 @@ class ActionModule(TlsHostAction):
 
     def act(self, args: dict) -> dict:
         force = check_force(args["force"])
+        check_policy_arguments(args["profile"], args["overrides"])  # answered before the host is contacted
         state, _reply = self.read_state()
         policy, adapted = resolve_policy(args["profile"], args["overrides"], state.build)
-        compiled = compile_policy(policy, state.build)
         current = state.tls_values
+        compiled = compile_policy(policy, state.build, current)
         changes = plan(compiled, current)
-        guards = check_guards(current, changes.after(current), state.build, force)
+        guards = check_guards(view_of(current, state.build), view_of(changes.after(current), state.build), force)
         if guards.blocked:
             details = "; ".join(f"{v.guard}: {v.message}" for v in guards.violations)
             names = ", ".join(v.guard for v in guards.violations)

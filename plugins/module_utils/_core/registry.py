@@ -4,8 +4,9 @@
 
 Key paths and value names compare case-insensitively, hives have long and short spellings, values are
 typed (a REG_SZ "1" is not a REG_DWORD 1), and paths below ``WOW6432Node`` live in the 32-bit view.
-The JSON shape used on the wire to the host is ``{"hive", "key", "name", "type", "data"}`` with DWORD and
-QWORD data as unsigned integers, REG_BINARY as lowercase hex and REG_MULTI_SZ as a list of strings.
+Every result that shows a registry value (raw, changes, backup entries, findings) uses one JSON shape, built here:
+``{"hive": "HKLM", "key": "SYSTEM\\...", "name": "Enabled", "type": "REG_DWORD", "data": 1}`` with the short hive,
+DWORD and QWORD data as unsigned integers, REG_BINARY as lowercase hex and REG_MULTI_SZ as a list of strings.
 """
 
 from __future__ import annotations
@@ -61,11 +62,6 @@ class RegRef:
         object.__setattr__(self, "_norm", (self.hive, self.key.casefold(), self.name.casefold()))
 
     @property
-    def view(self) -> str:
-        """'32' for WOW6432Node paths (opened in the 32-bit view), else '64'."""
-        return "32" if "wow6432node" in self.key.casefold().split("\\") else "64"
-
-    @property
     def key_norm(self) -> tuple[str, str]:
         return self._norm[0], self._norm[1]
 
@@ -83,6 +79,12 @@ class RegRef:
 def ref(path: str, name: str) -> RegRef:
     hive, key = split_path(path)
     return RegRef(hive, key, name)
+
+
+def entry_json(where: RegRef, value: RegValue | None) -> dict:
+    """The one JSON shape of a registry value; ``type``/``data`` are None when the value is absent."""
+    shape = value.to_json() if value is not None else {"type": None, "data": None}
+    return dict(where.to_json(), **shape)
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ class Snapshot(Mapping):
                 if r.hive == hive and (r.key_norm[1] == prefix or r.key_norm[1].startswith(prefix + "\\"))}
 
     def to_json(self) -> list[dict]:
-        return [dict(r.to_json(), **v.to_json()) for r, v in sorted(self._values.items(), key=lambda i: i[0]._norm)]
+        return [entry_json(r, v) for r, v in sorted(self._values.items(), key=lambda i: i[0]._norm)]
 
     @classmethod
     def from_json(cls, items: Iterable[Mapping], option: str = "values") -> Snapshot:
@@ -241,3 +243,70 @@ class Snapshot(Mapping):
         if problems:
             raise ValidationError(problems)
         return cls(values)
+
+
+class Overlay(Mapping):
+    """``base`` with some values set (a value) or removed (None), without copying ``base``: what a plan's after
+    state or a single change looks like, at the cost of the changes only."""
+
+    def __init__(self, base: Mapping[RegRef, RegValue], changes: Mapping[RegRef, RegValue | None]) -> None:
+        self._base = base
+        self._changes = dict(changes)
+
+    def __getitem__(self, key: RegRef) -> RegValue:
+        if key in self._changes:
+            value = self._changes[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        return self._base[key]
+
+    def __iter__(self) -> Iterator[RegRef]:
+        for key in self._base:
+            if key not in self._changes:
+                yield key
+        yield from (k for k, v in self._changes.items() if v is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _key in self)
+
+
+class SnapshotBuilder:
+    """Builds a Snapshot from a stream of sets, value deletions and key deletions in time linear in the stream:
+    a key deletion only visits the keys below it (a child index per key), never the whole snapshot."""
+
+    def __init__(self) -> None:
+        self._values: dict[RegRef, RegValue] = {}
+        self._names: dict[tuple[str, str], set[RegRef]] = {}
+        self._children: dict[tuple[str, str], set[tuple[str, str]]] = {}
+
+    def _index(self, hive: str, key_folded: str) -> None:
+        node = (hive, key_folded)
+        while "\\" in node[1]:
+            parent = (hive, node[1].rsplit("\\", 1)[0])
+            children = self._children.setdefault(parent, set())
+            if node in children:
+                return
+            children.add(node)
+            node = parent
+
+    def set(self, where: RegRef, value: RegValue) -> None:
+        self._values.pop(where, None)  # the new spelling of the name wins, as a later line in regedit does
+        self._values[where] = value
+        self._names.setdefault(where.key_norm, set()).add(where)
+        self._index(*where.key_norm)
+
+    def delete(self, where: RegRef) -> None:
+        self._values.pop(where, None)
+
+    def delete_key(self, hive: str, key: str) -> None:
+        """Remove every value of ``key`` and of all keys below it."""
+        stack = [(hive, normalize_key(key).casefold())]
+        while stack:
+            node = stack.pop()
+            for where in self._names.pop(node, ()):
+                self._values.pop(where, None)
+            stack.extend(self._children.pop(node, ()))
+
+    def build(self) -> Snapshot:
+        return Snapshot(self._values)

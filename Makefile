@@ -11,8 +11,8 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo demo-regfile bench-scan bench-lab record-fixtures test setup setup-latest lint typecheck unit functional \
-	lab-tests sanity collection-link clean
+.PHONY: demo demo-regfile bench-scan bench-lab bench-usage record-fixtures test setup setup-latest lint typecheck unit \
+	functional lab-tests sanity collection-link clean
 
 $(STAMP): requirements.txt tests/requirements.txt lab/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,11 @@ bench-scan: setup
 # Lab benchmarks, e.g. make bench-lab ARGS="audit --hosts 100" (see docs/performance.md).
 bench-lab: setup
 	$(PYMOD).perf.bench_lab $(ARGS)
+
+# Usage core: parse + aggregate a generated 1,000,000-line IIS log next to a str.split loop and awk, and bytes per
+# host as distinct clients grow (see docs/usage.md), e.g. make bench-usage ARGS="--lines 200000 --repeat 1".
+bench-usage: setup
+	$(PYMOD).perf.bench_usage $(ARGS)
 
 # Re-record the host replies the action plugin unit tests replay (after a change of the host module's contract).
 record-fixtures: setup

@@ -12,14 +12,14 @@ from tlslab.osprofiles import profile
 from tlslab.payload import Payload
 from tlslab.twins import tls_host, win_registry
 
-TLS_HOST_PS1 = Path(__file__).resolve().parents[2] / "plugins" / "modules" / "tls_host.ps1"
+TLS_HOST_PS1 = Path(__file__).resolve().parents[2] / "plugins" / "modules" / "__tls_host.ps1"
 
 
 def host(tmp_path: Path) -> Host:
     return Host.create("h1", profile("2019"), tmp_path / "h1")
 
 
-def payload(source: str, args: dict, name: str = "tlsguard.windows.tls_host") -> Payload:
+def payload(source: str, args: dict, name: str = "tlsguard.windows.__tls_host") -> Payload:
     namespace, collection, module = name.split(".")
     return Payload("module_wrapper.ps1", {}, f"ansible_collections.{namespace}.{collection}.plugins.modules."
                    f"{module}.ps1", source, args)
@@ -28,7 +28,8 @@ def payload(source: str, args: dict, name: str = "tlsguard.windows.tls_host") ->
 def test_the_twin_was_written_for_the_powershell_in_the_repository():
     actual = hashlib.sha256(TLS_HOST_PS1.read_bytes()).hexdigest()
     assert actual == tls_host.SOURCE_SHA256, (
-        "plugins/modules/tls_host.ps1 changed: mirror the change in lab/tlslab/twins/tls_host.py and set its "
+        "plugins/modules/__tls_host.ps1 changed: mirror the change in lab/tlslab/twins/tls_host.py, run the "
+        "contract cases (lab/tests/test_contract_cases.py) and set its "
         f"SOURCE_SHA256 to {actual}")
 
 
@@ -60,7 +61,8 @@ def test_tls_host_rolls_back_on_the_kth_write_and_keeps_the_backup(tmp_path):
     target.set_faults({"fail_write": 2})
     changes = [{"op": "set", "key": r"SOFTWARE\T", "name": "A", "type": "REG_DWORD", "data": 5},
                {"op": "set", "key": r"SOFTWARE\T\New", "name": "B", "type": "REG_SZ", "data": "x"}]
-    result = run_module(target, payload(TLS_HOST_PS1.read_text(), {"changes": changes, "backup_id": "b1"}))
+    args = {"changes": changes, "backup_id": "b1", "_ansible_module_name": tls_host.MODULE}
+    result = run_module(target, payload(TLS_HOST_PS1.read_text(), args))
     assert result["failed"] and result["msg"].startswith(r"change 2 of 2 failed at HKLM\SOFTWARE\T\New\B: ")
     assert result["rolled_back"] == 1 and result["backup"]["status"] == "rolled_back"
     assert target.registry.get_value(r"HKLM\SOFTWARE\T", "A") == ("REG_DWORD", 1)
@@ -69,8 +71,10 @@ def test_tls_host_rolls_back_on_the_kth_write_and_keeps_the_backup(tmp_path):
 
 
 def test_tls_host_refuses_unknown_options_like_ansible_basic(tmp_path):
-    result = run_module(host(tmp_path), payload(TLS_HOST_PS1.read_text(), {"reed_keys": []}))
-    assert result["failed"] and result["msg"].startswith("Unsupported parameters for (tls_host) module: reed_keys.")
+    args = {"reed_keys": [], "_ansible_module_name": tls_host.MODULE}
+    result = run_module(host(tmp_path), payload(TLS_HOST_PS1.read_text(), args))
+    assert result["failed"] and result["msg"].startswith(
+        "Unsupported parameters for (tlsguard.windows.__tls_host) module: reed_keys.")
 
 
 def test_win_reg_stat_and_win_regedit_documented_behaviour(tmp_path):
@@ -96,9 +100,3 @@ def test_fleet_from_count_names_and_mixes(tmp_path):
     specs = fleet.from_count(4, ["2019", "win11"], ("https",))
     assert [(s.name, s.os) for s in specs] == [("srv2019-01", "2019"), ("win11-02", "win11_23h2"),
                                                ("srv2019-03", "2019"), ("win11-04", "win11_23h2")]
-
-
-def test_tls_host_needs_a_type_to_set(tmp_path):
-    changes = [{"op": "set", "key": r"SOFTWARE\T", "name": "A", "data": 5}]
-    result = run_module(host(tmp_path), payload(TLS_HOST_PS1.read_text(), {"changes": changes, "backup_id": "b"}))
-    assert result == {"failed": True, "msg": "changes[0].type: required when op is set"}

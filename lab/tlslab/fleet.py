@@ -16,6 +16,7 @@ import yaml
 from .host import Host, Timing
 from .osprofiles import profile
 from .pki import ensure_ca
+from .presets import PRESETS, preset
 from .tlsservice import KINDS
 
 DEFAULT_PORT = 55985
@@ -29,6 +30,11 @@ class HostSpec:
     listeners: tuple[str, ...] = ("https",)
     components: dict = field(default_factory=dict)
     faults: dict = field(default_factory=dict)
+    presets: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in self.presets:
+            preset(name)  # an unknown name fails here, before any state is written
 
 
 @dataclass
@@ -79,14 +85,22 @@ def _host_vars(name: str, variables: dict | None, source: Path) -> HostSpec:
     if unknown:
         raise ValueError(f"{source}: host {name}: unknown listener(s) {', '.join(sorted(unknown))} "
                          f"(known: {', '.join(KINDS)})")
+    presets = variables.get("lab_presets", variables.get("presets")) or []
+    if not isinstance(presets, list) or not all(isinstance(p, str) for p in presets):
+        raise ValueError(f"{source}: host {name}: lab_presets must be a list of preset names")
+    unknown_presets = [p for p in presets if p not in PRESETS]
+    if unknown_presets:
+        raise ValueError(f"{source}: host {name}: unknown preset(s) {', '.join(unknown_presets)} "
+                         f"(known: {', '.join(PRESETS)})")
     return HostSpec(name, profile(os_name).key, tuple(listeners),
                     dict(variables.get("lab_components", variables.get("components")) or {}),
-                    dict(variables.get("lab_faults", variables.get("faults")) or {}))
+                    dict(variables.get("lab_faults", variables.get("faults")) or {}), tuple(presets))
 
 
 def from_file(path: Path) -> list[HostSpec]:
-    """A fleet file: ``hosts: {name: {os, listeners, faults, components}}`` or an Ansible YAML inventory whose
-    host variables are ``lab_os``, ``lab_listeners``, ``lab_faults`` and ``lab_components``."""
+    """A fleet file: ``hosts: {name: {os, listeners, faults, components, presets}}`` or an Ansible YAML inventory
+    whose host variables are ``lab_os``, ``lab_listeners``, ``lab_faults``, ``lab_components`` and
+    ``lab_presets``."""
     data = yaml.safe_load(path.read_text()) or {}
     found: dict[str, dict] = {}
 
@@ -115,7 +129,7 @@ def create(state: Path, specs: list[HostSpec], config: LabConfig) -> list[Host]:
             config.ports[spec.name][kind] = next_port or free_port()
             next_port += 1 if next_port else 0
         hosts.append(Host.create(spec.name, profile(spec.os), state / "hosts" / spec.name, spec.listeners,
-                                 spec.components, spec.faults))
+                                 spec.components, spec.faults, spec.presets))
     config.hosts = [s.name for s in specs]
     config.save(state)
     write_inventory(state, hosts, config)

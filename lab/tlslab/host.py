@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
 from .osprofiles import WINLOGON, OsProfile
+from .presets import apply as apply_presets
 from .registry import Registry
 from .shells import Shells
 
@@ -26,7 +27,12 @@ PENDING_REBOOT_KEYS = (
     r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending",
     r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired",
 )
-FAULTS = ("fail_write", "no_return", "latency_ms", "refuse", "drop_mid_command", "non_admin")
+FAULTS = ("fail_write", "no_return", "latency_ms", "refuse", "drop_mid_command", "non_admin", "deny_keys",
+          "drop_write_reply", "delay_write_reply_ms", "die_after_writes", "fail_cim")
+SYSTEM, ADMINISTRATORS, USERS, CREATOR_OWNER = "S-1-5-18", "S-1-5-32-544", "S-1-5-32-545", "S-1-3-0"
+# A folder made without an explicit ACL under C:\ProgramData inherits its ACL, which lets Users create files.
+INHERITED_SECURITY = {"owner": ADMINISTRATORS, "allow": [SYSTEM, ADMINISTRATORS, CREATOR_OWNER, USERS],
+                      "reparse": False}
 
 
 def filetime(unix_seconds: float) -> int:
@@ -58,6 +64,8 @@ class Host:
     pending_downtime: float = 0.0
     event_count: int | None = None
     read_at_boot: dict = field(default_factory=dict)  # what services read from the registry when they started
+    fs_security: dict = field(default_factory=dict)  # upper-cased Windows path -> {owner, allow, reparse}
+    reply_fault: tuple[str, float] | None = None  # ("drop" | "delay", seconds) for the reply of the call that ran
     on_boot: list[Callable[[Host], None]] = field(default_factory=list)
     on_shutdown: list[Callable[[Host], None]] = field(default_factory=list)
 
@@ -68,9 +76,13 @@ class Host:
     # ---------------------------------------------------------------- persistence
     @classmethod
     def create(cls, name: str, profile: OsProfile, home: Path, listeners: tuple[str, ...] = (),
-               components: dict | None = None, faults: dict | None = None) -> Host:
-        host = cls(name, profile, home, tuple(listeners), {**profile.components, **(components or {})},
-                   dict(faults or {}), Registry(profile.registry()), filetime(time.time()))
+               components: dict | None = None, faults: dict | None = None, presets: tuple[str, ...] = ()) -> Host:
+        chosen = {**profile.components, **(components or {})}
+        registry, hotfixes = apply_presets(profile.registry(), list(chosen.get("hotfixes") or ()), presets)
+        if presets:
+            chosen.update(hotfixes=hotfixes, presets=list(presets))
+        host = cls(name, profile, home, tuple(listeners), chosen, dict(faults or {}), Registry(registry),
+                   filetime(time.time()))
         host.save()
         return host
 
@@ -80,13 +92,15 @@ class Host:
         host = cls(data["name"], profiles(data["profile"]), home, tuple(data["listeners"]), data["components"],
                    data["faults"], Registry(data["registry"]), data["boot_filetime"])
         host.read_at_boot = data.get("read_at_boot", {})
+        host.fs_security = data.get("fs_security", {})
         return host
 
     def save(self) -> None:
         with self.lock:
             data = {"name": self.name, "profile": self.profile.key, "listeners": list(self.listeners),
                     "components": self.components, "faults": self.faults, "boot_filetime": self.boot_filetime,
-                    "read_at_boot": self.read_at_boot, "registry": self.registry.to_json()}
+                    "read_at_boot": self.read_at_boot, "fs_security": self.fs_security,
+                    "registry": self.registry.to_json()}
         self.home.mkdir(parents=True, exist_ok=True)
         tmp = self.home / "host.json.tmp"
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
@@ -114,6 +128,14 @@ class Host:
     def read_file(self, windows_path: str) -> bytes | None:
         target = self.local_path(windows_path)
         return target.read_bytes() if target.is_file() else None
+
+    def security(self, windows_path: str) -> dict:
+        """Owner, allowed SIDs and reparse flag of an existing file or folder (the inherited ACL unless set)."""
+        return self.fs_security.get(windows_path.upper(), INHERITED_SECURITY)
+
+    def set_security(self, windows_path: str, owner: str, allow: list[str], reparse: bool = False) -> None:
+        self.fs_security[windows_path.upper()] = {"owner": owner, "allow": list(allow), "reparse": reparse}
+        self.save()
 
     # ---------------------------------------------------------------- System event log
     def log_event(self, make: Callable[[int], dict]) -> dict:
@@ -193,11 +215,23 @@ class Host:
             raise ValueError(f"unknown fault(s) {', '.join(sorted(unknown))} (known: {', '.join(FAULTS)})")
         with self.lock:
             for name, value in changes.items():
-                if value in (None, 0, False, "", "0", "false", "off"):
+                if not value or value in ("0", "false", "off"):
                     self.faults.pop(name, None)
                 else:
                     self.faults[name] = value
             self.save()
+
+    def crash(self) -> None:
+        """Gone at once, as a host that loses power: down until rebooted (``tlslab reboot``)."""
+        with self.lock:
+            self.down_until = float("inf")
+            self.shells.clear()
+            self.save()
+
+    def take_reply_fault(self) -> tuple[str, float] | None:
+        with self.lock:
+            fault, self.reply_fault = self.reply_fault, None
+            return fault
 
     def take_fault(self, name: str) -> bool:
         """Consume one occurrence of a counted fault (drop_mid_command=N)."""

@@ -6,7 +6,8 @@ The lab keeps its own copy of what each version does by default (which protocols
 no registry value is set) rather than asking the collection's core: the lab stands in for Windows, so the
 collection's logic is checked against it, not against itself. Source of the defaults: Microsoft's table
 "Protocols in TLS/SSL (Schannel SSP)" (research/windows-tls-registry.md §1.4). Build/UBR/.NET values are those
-of typical patched installs; ``components`` feed readiness checks and are overridable per host.
+of typical patched installs; ``components`` (installed hotfix ids among them) are overridable per host, and
+named presets (``presets.py``) add installed products or take updates away.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def _components(iis: str | None = "10.0", **extra: object) -> dict:
 PROFILES: dict[str, OsProfile] = {p.key: p for p in (
     OsProfile("2008r2", "Windows Server 2008 R2 Standard", 7601, 24545, "ServerStandard", "Server", "6.1", None,
               528049, _LEGACY_7, _components("7.5", hotfixes=["KB3080079"])),
+    OsProfile("2012", "Windows Server 2012 Standard", 9200, 24168, "ServerStandard", "Server", "6.2", None,
+              528049, _WIN8, _components("8.0")),
     OsProfile("2012r2", "Windows Server 2012 R2 Standard", 9600, 21620, "ServerStandard", "Server", "6.3", None,
               528049, _WIN8, _components("8.5", hotfixes=["KB2919355"])),
     OsProfile("2016", "Windows Server 2016 Standard", 14393, 7515, "ServerStandard", "Server", "6.3", None,
@@ -100,7 +103,7 @@ PROFILES: dict[str, OsProfile] = {p.key: p for p in (
     OsProfile("win11_23h2", "Windows 10 Enterprise", 22631, 4890, "Enterprise", "Client", "6.3", "23H2",
               533320, _TLS13, _components(None, rdp=False)),
 )}
-ALIASES = {"2008": "2008r2", "2012": "2012r2", "win10": "win10_22h2", "win11": "win11_23h2",
+ALIASES = {"2008": "2008r2", "win10": "win10_22h2", "win11": "win11_23h2",
            "10": "win10_22h2", "11": "win11_23h2"}
 
 

@@ -15,6 +15,9 @@ HIVES = {"HKLM": "HKLM", "HKEY_LOCAL_MACHINE": "HKLM", "HKCU": "HKCU", "HKEY_CUR
          "HKU": "HKU", "HKEY_USERS": "HKU", "HKCR": "HKCR", "HKEY_CLASSES_ROOT": "HKCR",
          "HKCC": "HKCC", "HKEY_CURRENT_CONFIG": "HKCC"}
 TYPES = ("REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD")
+# Kinds outside the seven standard ones (data as hex), so tests can plant what .NET reads as "Unknown".
+OTHER_KINDS = ("REG_DWORD_BIG_ENDIAN", "REG_LINK", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR",
+               "REG_RESOURCE_REQUIREMENTS_LIST")
 
 
 class RegistryError(Exception):
@@ -101,7 +104,7 @@ class Registry:
         return (found[1], found[2]) if found else None
 
     def set_value(self, path: str, name: str, reg_type: str, data: object) -> None:
-        if reg_type not in TYPES:
+        if reg_type not in TYPES + OTHER_KINDS:
             raise RegistryError(f"unknown registry type {reg_type}")
         with self.lock:
             self.create_key(path)

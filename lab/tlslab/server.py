@@ -49,13 +49,16 @@ class Handler(BaseHTTPRequestHandler):
     # ---------------------------------------------------------------- plumbing
     def _reply(self, code: int, body: bytes = b"", content_type: str = "application/soap+xml;charset=UTF-8",
                headers: tuple[tuple[str, str], ...] = ()) -> None:
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", content_type)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up first (a reply the lab made late on purpose)
 
     def _drop(self) -> None:
         """Close the TCP connection without a reply, as a host that went away does."""
@@ -179,9 +182,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         first = command.result is None
         out, err, code = command.next_chunk(lambda c: dispatch.run(host, c, self.server.lab.timing))
-        if first and host.take_fault("drop_mid_command"):
-            self._drop()  # the command ran; its reply is lost on the way back
-            return
+        if first:
+            reply_fault = host.take_reply_fault()  # armed by a twin for the write it just made
+            if host.take_fault("drop_mid_command") or (reply_fault and reply_fault[0] == "drop"):
+                self._drop()  # the command ran; its reply is lost on the way back
+                return
+            if reply_fault:
+                time.sleep(reply_fault[1])  # the command ran; its reply arrives late
         node = request.find("rsp:Receive/rsp:DesiredStream")
         command_id = node.get("CommandId", "") if node is not None else ""
         self._reply(200, wsman.received(request.message_id, command_id, base64.b64encode(out).decode(),

@@ -8,7 +8,6 @@ from typing import ClassVar
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs import TLS_CONFIG_ARGS
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import Problem, ValidationError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.guards import check_force, check_guards
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import (
@@ -16,34 +15,33 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles im
     resolve_policy,
 )
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.view import view_of
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import TlsHostAction
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._host_writes import WritingHostAction
 
 
-class ActionModule(TlsHostAction):
+class ActionModule(WritingHostAction):
     ARGSPEC: ClassVar[dict] = TLS_CONFIG_ARGS
     REQUIRED_ONE_OF: ClassVar[list] = [("profile", "overrides")]
 
+    def check_arguments(self, args: dict) -> None:
+        check_force(args["force"])
+        check_policy_arguments(args["profile"], args["overrides"])  # answered before the host is contacted
+
     def act(self, args: dict) -> dict:
         force = check_force(args["force"])
-        check_policy_arguments(args["profile"], args["overrides"])  # answered before the host is contacted
-        state, _reply = self.read_state()
+        state, reply = self.read_state(**self.write_read_args(args))
         policy, adapted = resolve_policy(args["profile"], args["overrides"], state.build)
         current = state.tls_values
         compiled = compile_policy(policy, state.build, current)
         changes = plan(compiled, current)
         guards = check_guards(view_of(current, state.build), view_of(changes.after(current), state.build), force)
-        if guards.blocked:
-            details = "; ".join(f"{v.guard}: {v.message}" for v in guards.violations)
-            names = ", ".join(v.guard for v in guards.violations)
-            raise ValidationError([Problem("force", f"refusing a plan that would lock {self.hostname} out: {details}. "
-                                                    f"Fix the profile/overrides, or set force: [{names}] if this "
-                                                    "is really wanted")])
-        warnings = adapted + list(compiled.warnings) + list(guards.warnings)
+        self.refuse_blocked(guards)
+        warnings = adapted + list(compiled.warnings) + list(guards.warnings) + self.unsupported_warnings(reply)
         warnings += [f"forced past guard {v.guard}: {v.message}" for v in guards.forced]
         result = self.planned(changes, state)
+        if changes.changed:
+            self.refuse_unsafe_write(state, reply)
         if changes.changed and not self._task.check_mode:
-            result["backup"], warning = self.apply(changes.host_ops(), args["backup_dir"],
-                                                   args["controller_backup_dir"])
-            warnings += [warning] if warning else []
+            result["backup"], write_warnings = self.apply(changes.host_ops(), changes, state, args)
+            warnings += write_warnings
         result["warnings"] = warnings
         return result

@@ -20,8 +20,10 @@ from ansible_collections.tlsguard.windows.plugins.plugin_utils._tls_host import 
 class ActionModule(TlsHostAction):
     ARGSPEC: ClassVar[dict] = TLS_INFO_ARGS
 
-    def act(self, args: dict) -> dict:
+    def check_arguments(self, args: dict) -> None:
         check_policy_arguments(args["profile"], args["overrides"])  # answered before the host is contacted
+
+    def act(self, args: dict) -> dict:
         state, _reply = self.read_state()
         values = state.tls_values
         compiled = None

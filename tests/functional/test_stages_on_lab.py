@@ -14,15 +14,17 @@ from tlslab.testing import start_lab
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
-# Every build family whose WinHTTP default differs, with the 2008 R2 host patched as Windows Update leaves it.
-HOSTS = {"s2008r2": ("2008r2", {"hotfixes": ["KB3140245"]}), "s2012r2": ("2012r2", {}), "s2019": ("2019", {}),
-         "s2022": ("2022", {}), "s2025": ("2025", {}), "w10": ("win10_22h2", {}), "w11": ("win11_23h2", {})}
+# Every build family whose WinHTTP default differs; 2008 R2 and 2012 patched as Windows Update leaves them
+# (KB3140245, without which stage 3 is refused there).
+HOSTS = {"s2008r2": ("2008r2", ("with_kb3140245",)), "s2012": ("2012", ("with_kb3140245",)), "s2012r2": ("2012r2", ()),
+         "s2019": ("2019", ()), "s2022": ("2022", ()), "s2025": ("2025", ()), "w10": ("win10_22h2", ()),
+         "w11": ("win11_23h2", ())}
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     handle = start_lab(tmp_path_factory.mktemp("stages") / "lab",
-                       [fleet.HostSpec(name, profile, (), components) for name, (profile, components) in HOSTS.items()])
+                       [fleet.HostSpec(name, os, (), presets=presets) for name, (os, presets) in HOSTS.items()])
     yield handle
     handle.stop()
 

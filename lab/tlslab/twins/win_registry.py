@@ -39,7 +39,7 @@ def _stat_value(reg_type: str, data: object) -> tuple[object, object]:
 def reg_stat(host: Host, complex_args: dict) -> dict:
     raw, _check, _diff = split(complex_args)
     aliases = {"key": "path", "entry": "name", "value": "name", "property": "name"}
-    params = validate("win_reg_stat", _aliases(raw, aliases), {"path": (None, None), "name": (None, None)})
+    params = validate({"options": {"path": {}, "name": {}}}, _aliases(raw, aliases), "win_reg_stat")
     path = _path(params["path"])
     registry = host.registry
     if not registry.key_exists(path):
@@ -81,10 +81,11 @@ def _regedit_data(reg_type: str, data: object) -> object:
 def regedit(host: Host, complex_args: dict) -> dict:
     raw, check_mode, diff_mode = split(complex_args)
     aliases = {"key": "path", "entry": "name", "value": "name", "datatype": "type"}
-    params = validate("win_regedit", _aliases(raw, aliases), {
-        "path": (None, None), "name": ("", None), "data": (None, None),
-        "type": ("string", tuple(_REGEDIT_TYPES)), "state": ("present", ("absent", "present")),
-        "delete_key": (True, None), "hive": (None, None)})
+    params = validate({"options": {
+        "path": {}, "name": {"default": ""}, "data": {"type": "raw"},
+        "type": {"default": "string", "choices": list(_REGEDIT_TYPES)},
+        "state": {"default": "present", "choices": ["absent", "present"]},
+        "delete_key": {"type": "bool", "default": True}, "hive": {}}}, _aliases(raw, aliases), "win_regedit")
     if params["hive"]:
         raise ModuleFailure("hive: loading hive files is not emulated by the lab")
     path = _path(params["path"])
@@ -94,7 +95,7 @@ def regedit(host: Host, complex_args: dict) -> dict:
     result: dict[str, object] = {"changed": False, "data_changed": False, "data_type_changed": False}
     with host.lock:
         if params["state"] == "present":
-            reg_type = _REGEDIT_TYPES[params["type"]]
+            reg_type = _REGEDIT_TYPES[params["type"].lower()]
             data = _regedit_data(reg_type, params["data"])
             wanted = (reg_type, data)
             key_missing = not registry.key_exists(path)

@@ -23,4 +23,6 @@ TLS_INFO_ARGS: dict[str, dict] = dict(POLICY_ARGS)
 TLS_CONFIG_ARGS: dict[str, dict] = {**POLICY_ARGS, **BACKUP_ARGS,
                                     "force": {"type": "list", "elements": "str", "default": []}}
 TLS_RESTORE_ARGS: dict[str, dict] = {**BACKUP_ARGS, "backup_id": {"type": "str"}, "backup_file": {"type": "path"},
-                                     "backup": {"type": "dict"}}
+                                     "backup": {"type": "dict"}, "force": TLS_CONFIG_ARGS["force"],
+                                     "from_other_host": {"type": "str"},
+                                     "outside_locations": {"type": "list", "elements": "str", "default": []}}

@@ -90,6 +90,9 @@ DEFAULT_TABLE: tuple[DefaultsRow, ...] = (
          unconfirmed=("tls1_0", "tls1_1")),
 )
 
+# First build of each Windows NT version (what user agents say: "Windows NT 6.1"); 10.0 from 10240 on.
+NT_VERSIONS: dict[int, str] = {6000: "6.0", 7600: "6.1", 9200: "6.2", 9600: "6.3", 10240: "10.0"}
+
 # build -> (client product, server product); None where no such edition exists.
 PRODUCTS: dict[int, tuple[str | None, str | None]] = {
     6000: ("Windows Vista", None),
@@ -160,7 +163,7 @@ class WindowsBuild:
 
     @property
     def version(self) -> str:
-        major = {6000: "6.0", 7600: "6.1", 9200: "6.2", 9600: "6.3"}.get(_family_start(self.build), "10.0")
+        major = NT_VERSIONS.get(_family_start(self.build), "10.0")
         return f"{major}.{self.build}" + (f".{self.ubr}" if self.ubr is not None else "")
 
     @property
@@ -218,7 +221,7 @@ class WindowsBuild:
 
 
 def _family_start(build: int) -> int:
-    return max((s for s in (6000, 7600, 9200, 9600, 10240) if s <= build), default=6000)
+    return max((s for s in NT_VERSIONS if s <= build), default=6000)
 
 
 def defaults_row(build: int) -> DefaultsRow:

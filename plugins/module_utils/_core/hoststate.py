@@ -24,7 +24,8 @@ OS_VALUES = ("CurrentBuildNumber", "UBR", "ProductName", "InstallationType", "Ed
 
 
 def read_request(extra_values: list[RegRef] | None = None, hotfixes: Iterable[str] = tuple(HOTFIXES)) -> dict:
-    """The build is only known from the reply, so every update that matters on some build is asked for."""
+    """The arguments of the one read; ``extra_values`` are values outside it a restore compares too. The build is
+    only known from the reply, so every update that matters on some build is asked for."""
     values = [{"hive": "HKLM", "key": OS_KEY, "name": name} for name in OS_VALUES]
     values += [r.to_json() for r in extra_values or ()]
     request: dict = {"read_keys": read_keys(), "read_values": values, "facts": True}

@@ -136,6 +136,11 @@ _CATEGORY_PREFIXES: tuple[tuple[str, str], ...] = (
 )
 
 
+def managed_keys() -> tuple[str, ...]:
+    """Every HKLM key below which the collection writes (tls_restore refuses other places unless named)."""
+    return (SCHANNEL, *dict.fromkeys(prefix for prefix, _name in _CATEGORY_PREFIXES))
+
+
 def category(where: RegRef) -> str:
     """Which setting a registry value belongs to (for reboot reasons and ordering); 'other' if none."""
     key = where.key.casefold()

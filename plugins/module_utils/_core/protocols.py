@@ -110,13 +110,61 @@ def protocols_from_mask(mask: int, field: str = "secure_protocols") -> tuple[tup
     return tuple(keys), rest
 
 
-def from_iis_crypt_protocol(value: str) -> str | None:
-    """Protocol key for an IIS ``crypt-protocol`` field (lowercase hex, optional 0x); None for '-'."""
-    text = value.strip().lower()
-    if text in ("", "-"):
-        return None
-    number = int(text[2:] if text.startswith("0x") else text, 16)
+def find_protocol(name: object) -> Protocol | None:
+    """Like protocol(), for text read from a host or a log: None instead of an error (never raises)."""
+    key = _ALIASES.get(str(name).strip().lower())
+    return BY_KEY[key] if key is not None else None
+
+
+def from_sp_prot(value: int) -> tuple[str, str] | None:
+    """(protocol key, side) for a value holding exactly one SP_PROT bit; None for anything else."""
     for proto in PROTOCOLS:
-        if number in (proto.sp_prot_server, proto.sp_prot_client):
-            return proto.key
-    raise ValueError(f"crypt-protocol value '{value}' matches no known protocol")
+        if value == proto.sp_prot_server:
+            return proto.key, "server"
+        if value == proto.sp_prot_client:
+            return proto.key, "client"
+    return None
+
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def from_iis_crypt_protocol(value: object) -> str | None:
+    """Protocol key for an IIS ``crypt-protocol`` field: the SP_PROT bit in hex, any case, optional ``0x``.
+
+    None when the field names no protocol: ``-`` or empty (plain HTTP) and anything that is not one known
+    SP_PROT bit (callers that must tell the two apart test for ``-`` first). Never raises, whatever the input.
+    """
+    text = str(value).strip().lower()
+    if text.startswith("0x"):
+        text = text[2:]
+    # The largest SP_PROT bit has 6 hex digits; longer text is not a protocol (and never reaches int()).
+    if not text or len(text) > 8 or not _HEX_DIGITS.issuperset(text):
+        return None
+    found = from_sp_prot(int(text, 16))
+    return found[0] if found else None
+
+
+def _sp_prot_names() -> dict[str, tuple[str, str]]:
+    """SP_PROT_* constant names as Exchange writes them (SP_PROT_TLS1_2_SERVER), from the catalogue."""
+    names: dict[str, tuple[str, str]] = {}
+    for proto in PROTOCOLS:
+        stem = proto.label.replace(" ", "").replace(".", "_").upper()     # TLS1_0, SSL3_0, DTLS1_2
+        stems = {stem, stem[:-2] if stem.endswith("_0") else stem}       # schannel.h also has TLS1, SSL3, DTLS1
+        for spelled in stems:
+            for side in SIDES:
+                names[f"{spelled}_{side.upper()}"] = (proto.key, side)
+    return names
+
+
+_SP_PROT_NAMES = _sp_prot_names()
+
+
+def from_sp_prot_name(name: object) -> tuple[str, str] | None:
+    """(protocol key, side) for ``SP_PROT_TLS1_0_SERVER``; Exchange docs also print ``SP_PROT-TLS1_0_CLIENT``.
+
+    Case-insensitive; None for a name the catalogue does not know. Never raises."""
+    text = str(name).strip().upper()
+    if not text.startswith(("SP_PROT_", "SP_PROT-")):
+        return None
+    return _SP_PROT_NAMES.get(text[len("SP_PROT_"):])

@@ -9,7 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from tlslab.host import Host
+from tlslab.host import ADMINISTRATORS, SYSTEM, Host
 from tlslab.osprofiles import SCHANNEL, profile
 from tlslab.twins import tls_host
 
@@ -33,22 +33,27 @@ CASES = {
                                (PROTOCOLS + r"\TLS 1.3\Server", "DisabledByDefault", "REG_DWORD", 0)]),
     "half_applied": ("2019", HALF_APPLIED),
 }
-HALF_APPLIED_BACKUP = "20261120T010000Z-web01"
+# A 2008 R2 patched as Windows Update leaves it has KB3140245 (WinHTTP reads DefaultSecureProtocols).
+PRESETS = {"stock_2008r2": ("with_kb3140245",)}
+HALF_APPLIED_BACKUP = "20261120T010000.000000Z-web01"
+BACKUP_DIR = r"C:\ProgramData\tlsguard\backups"
 
 
 def record(folder: Path, name: str) -> None:
     os_key, values = CASES[name]
-    host = Host.create("web01", profile(os_key), folder / name)
+    host = Host.create("web01", profile(os_key), folder / name, presets=PRESETS.get(name, ()))
     for key, value_name, reg_type, data in values:
         host.registry.set_value(key, value_name, reg_type, data)
-    request = read_request()
+    request = dict(read_request(), backup_dir=BACKUP_DIR, check_backup_dir=True)
     if name == "half_applied":  # an enforce run that stopped after these writes, its backup still 'pending'
-        path = rf"C:\ProgramData\tlsguard\backups\{HALF_APPLIED_BACKUP}.json"
+        path = rf"{BACKUP_DIR}\{HALF_APPLIED_BACKUP}.json"
         entries = [{"hive": "HKLM", "key": key[5:], "name": value_name, "existed": False}
                    for key, value_name, _type, _data in values]
-        document = {"id": HALF_APPLIED_BACKUP, "path": path, "status": "pending", "created_keys": [],
-                    "entries": entries}
+        document = {"id": HALF_APPLIED_BACKUP, "path": path, "hostname": "WEB01", "status": "pending",
+                    "created_keys": [], "entries": entries}
         host.write_file(path, json.dumps(document, indent=4).encode())
+        for folder in (r"C:\ProgramData\tlsguard", BACKUP_DIR):  # as tls_host creates them: admin-only
+            host.set_security(folder, ADMINISTRATORS, [SYSTEM, ADMINISTRATORS])
         request["read_backup"] = HALF_APPLIED_BACKUP
     reply = tls_host.run(host, request)
     reply.pop("changed")

@@ -23,12 +23,6 @@ def codes(result: dict) -> set[str]:
     return {f["code"] for f in result["findings"]}
 
 
-def patched_2008r2() -> dict:
-    """The stock 2008 R2 read with KB3140245 reported installed, so WinHTTP reads DefaultSecureProtocols."""
-    return dict(reply("stock_2008r2"), hotfixes={"queried": ["KB3140245", "KB4019276"], "installed": ["KB3140245"],
-                                                   "error": None})
-
-
 def test_reg_sz_where_a_dword_belongs_is_drift_and_is_rewritten_typed():
     info = run(tls_info, {}, FakeHost(reply("reg_sz_where_dword")))
     assert info["effective"]["tls1_2"]["server"] == "os_default_enabled" and "wrong_type" in codes(info)
@@ -102,15 +96,15 @@ def test_a_half_applied_earlier_run_is_finished_by_the_next_and_can_be_restored(
     assert ("TLS 1.2", "Client", "Enabled") not in written  # already done by the earlier run
     assert ("TLS 1.2", "Server", "DisabledByDefault") in written and result["round_trips"] == 2
     host = FakeHost(reply("half_applied"))
-    restored = run(tls_restore, {"backup_id": "20261120T010000Z-web01"}, host)
-    assert host.calls[0]["read_backup"] == "20261120T010000Z-web01"
+    restored = run(tls_restore, {"backup_id": "20261120T010000.000000Z-web01"}, host)
+    assert host.calls[0]["read_backup"] == "20261120T010000.000000Z-web01" and restored["round_trips"] == 2
     assert sorted(c["name"] for c in host.calls[1]["changes"] if c["op"] == "delete") == [
         "DisabledByDefault", "Enabled", "Enabled", "Enabled"]
     assert "status is 'pending'" in restored["warnings"][0]
 
 
 def test_check_mode_reads_plans_and_never_writes():
-    host = FakeHost(patched_2008r2())
+    host = FakeHost(reply("stock_2008r2"))
     result = run(tls_config, {"profile": "enforce"}, host, check_mode=True, diff=True)
     assert len(host.calls) == 1 and result["changed"] and result["round_trips"] == 1
     assert result["diff"]["after"].count('"Enabled"=dword:00000000') >= 8
@@ -131,7 +125,7 @@ def test_nothing_to_do_is_one_round_trip():
 
 @pytest.mark.parametrize("garbage, message", [
     ({"failed": True, "msg": "MODULE FAILURE\nSee stdout/stderr", "module_stdout": "<html>proxy error</html>"},
-     "tlsguard.windows.tls_host: the host's reply is not JSON: '<html>proxy error</html>'"),
+     "tlsguard.windows.__tls_host: the host's reply is not JSON: '<html>proxy error</html>'"),
     ({"registry_values": "nope", "facts": {}}, "host reply: 'registry_values' should be a list, got str"),
     ({"registry_values": [], "facts": {}},
      "host reply: HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\CurrentBuildNumber was not returned; is this "
@@ -148,7 +142,7 @@ def test_a_failed_write_reports_the_rollback():
     failure = {"failed": True, "msg": r"change 3 of 40 failed at HKLM\SYSTEM\...\TLS 1.0\Server\Enabled: Access "
                                       "denied; the 2 change(s) before it were rolled back", "rolled_back": 2,
                "rollback_errors": [], "backup": {"id": "b", "status": "rolled_back", "entries": []}}
-    result = run(tls_config, {"profile": "enforce"}, FakeHost(patched_2008r2(), failure))
+    result = run(tls_config, {"profile": "enforce"}, FakeHost(reply("stock_2008r2"), failure))
     assert result["failed"] and result["rolled_back"] == 2 and result["msg"] == failure["msg"]
 
 
@@ -162,14 +156,15 @@ def test_bad_arguments_name_the_option():
 
 
 def test_restore_from_a_controller_file(tmp_path):
-    backup = {"id": "b1", "status": "applied", "created_keys": [{"hive": "HKLM", "key": TLS12_SERVER}],
+    backup = {"id": "b1", "status": "applied", "hostname": "WEB01",
+              "created_keys": [{"hive": "HKLM", "key": TLS12_SERVER}],
               "entries": [{"hive": "HKLM", "key": TLS12_SERVER, "name": "Enabled", "existed": True,
                            "type": "REG_DWORD", "data": -1}]}
     path = tmp_path / "b1.json"
     path.write_text(json.dumps(backup))
     host = FakeHost(reply("reg_sz_where_dword"))
     result = run(tls_restore, {"backup_file": str(path), "controller_backup_dir": ""}, host)
-    assert result["restored_from"] == str(path) and result["changed"]
+    assert result["restored_from"] == f"backup_file {path}" and result["changed"] and result["round_trips"] == 2
     assert host.calls[1]["changes"] == [
         {"hive": "HKLM", "key": TLS12_SERVER, "name": "Enabled", "op": "set", "type": "REG_DWORD", "data": 0xFFFFFFFF},
         {"op": "delete_empty_key", "hive": "HKLM", "key": TLS12_SERVER, "name": ""}]

@@ -28,7 +28,7 @@ SPECS: dict[str, dict] = {
     "tls_scan": TLS_SCAN_ARGS,
     "tls_regfile": TLS_REGFILE_ARGS,
 }
-CHECKED_ELSEWHERE = {"tls_host"}  # its spec is PowerShell: test_tls_host_docs.py reads it
+CHECKED_ELSEWHERE = {"__tls_host"}  # its spec is PowerShell: test_tls_host_docs.py reads it
 FIELDS = ("type", "default", "choices", "required", "elements")
 
 

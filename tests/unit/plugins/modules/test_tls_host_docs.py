@@ -4,63 +4,16 @@ suboptions), so the two cannot drift apart unnoticed."""
 
 from __future__ import annotations
 
-import re
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from tlslab.twins.psspec import powershell_spec
 
 MODULES = Path(__file__).resolve().parents[4] / "plugins" / "modules"
-_TOKEN = re.compile(r"\s*(@\{|@\(|\}|\)|;|=|,|'(?:[^']|'')*'|\$true|\$false|\$null|-?\d+|[A-Za-z_][\w]*)", re.S)
-
-
-def _tokens(text: str) -> list[str]:
-    out, pos = [], 0
-    while pos < len(text):
-        if text[pos].isspace():
-            pos += 1
-            continue
-        match = _TOKEN.match(text, pos)
-        if not match:
-            raise ValueError(f"cannot read the PowerShell spec near {text[pos:pos + 40]!r}")
-        out.append(match.group(1))
-        pos = match.end()
-    return out
-
-
-def _value(tokens: list[str]):
-    token = tokens.pop(0)
-    if token == "@{":
-        table = {}
-        while tokens[0] != "}":
-            if tokens[0] == ";":
-                tokens.pop(0)
-                continue
-            key = tokens.pop(0).strip("'")
-            assert tokens.pop(0) == "="
-            table[key] = _value(tokens)
-        tokens.pop(0)
-        return table
-    if token == "@(":
-        items = []
-        while tokens[0] != ")":
-            if tokens[0] == ",":
-                tokens.pop(0)
-                continue
-            items.append(_value(tokens))
-        tokens.pop(0)
-        return items
-    if token.startswith("'"):
-        return token[1:-1].replace("''", "'")
-    if token.lstrip("-").isdigit():
-        return int(token)
-    return {"$true": True, "$false": False, "$null": None}.get(token, token)
-
-
-def powershell_spec(path: Path) -> dict:
-    source = path.read_text()
-    start = source.index("$spec = ") + len("$spec = ")
-    return _value(_tokens(source[start:source.index("\n$module = ")]))
 
 
 def _compare(spec_options: dict, doc_options: dict, where: str) -> list[str]:
@@ -82,7 +35,7 @@ def _compare(spec_options: dict, doc_options: dict, where: str) -> list[str]:
 @pytest.mark.parametrize("ps1", sorted(MODULES.glob("*.ps1")), ids=lambda p: p.name)
 def test_argument_spec_matches_the_sidecar_docs(ps1):
     docs = yaml.safe_load(ps1.with_suffix(".yml").read_text())["DOCUMENTATION"]
-    spec = powershell_spec(ps1)
+    spec = powershell_spec(ps1.read_text())
     assert _compare(spec["options"], docs["options"], "") == []
     assert spec.get("supports_check_mode", False) == (docs["attributes"]["check_mode"]["support"] != "none")
 
@@ -93,3 +46,13 @@ def test_the_comparison_catches_a_difference():
     docs = {"a": {"type": "bool", "default": True}, "b": {"type": "list", "elements": "dict",
                                                           "suboptions": {"c": {}}}}
     assert _compare(spec, docs, "") == ["a.default: spec False != docs True", "b.c.required: spec True != docs False"]
+
+
+def test_the_internal_module_is_not_listed_but_documented(tmp_path):
+    """ansible-doc -l skips plugin files whose names start with two underscores; the page itself still shows."""
+    doc = str(Path(sys.executable).parent / "ansible-doc")
+    env = {**os.environ, "ANSIBLE_HOME": str(tmp_path), "ANSIBLE_NOCOLOR": "1"}
+    listed = subprocess.run([doc, "-l", "tlsguard.windows"], capture_output=True, text=True, env=env, check=True)
+    assert "tlsguard.windows.tls_config" in listed.stdout and "__tls_host" not in listed.stdout
+    page = subprocess.run([doc, "tlsguard.windows.__tls_host"], capture_output=True, text=True, env=env, check=True)
+    assert "Internal to the collection" in page.stdout

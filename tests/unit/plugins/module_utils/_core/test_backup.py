@@ -27,7 +27,10 @@ def test_restoring_sets_what_existed_deletes_what_did_not_and_cleans_created_key
 
 @pytest.mark.parametrize("document, message", [
     ("{no", "b: not JSON"), ({"entries": "x"}, "b: not a tlsguard backup"),
-    ({"entries": [{"hive": "HKLM", "name": "x"}]}, "b.entries[0]: 'key' is missing"),
+    ({"entries": [{"hive": "HKLM", "name": "x"}]}, "b.entries[0].key: should be text, not null"),
+    ({"entries": ["x"]}, "b.entries[0]: should be a mapping with hive, key and name, not text"),
+    ({"entries": [], "created_keys": 5}, "b.created_keys: should be a list of {hive, key}, not a number"),
+    ([], "b: not a tlsguard backup"),
 ])
 def test_broken_backups_are_named(document, message):
     with pytest.raises(HostReplyError, match=message.replace("[", r"\[").replace("]", r"\]")):

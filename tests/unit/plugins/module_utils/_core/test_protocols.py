@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core import protocols as p
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import ValidationError
@@ -61,3 +63,29 @@ def test_protocol_keys_reports_every_bad_name():
     with pytest.raises(ValidationError) as err:
         p.protocol_keys(["tls1_2", "tls2", "ssl9"], "winhttp")
     assert [pr.option for pr in err.value.problems] == ["winhttp[1]", "winhttp[2]"]
+
+
+@pytest.mark.parametrize("field, key", [("0X400", "tls1_2"), ("0x0040", "tls1_0"), ("80", "tls1_0"), ("401", None),
+                                        ("0x", None), ("", None), ("zz", None), ("1" * 40, None), ("-5", None)])
+def test_iis_crypt_protocol_is_total(field, key):
+    assert p.from_iis_crypt_protocol(field) == key
+
+
+@given(st.one_of(st.text(max_size=40), st.binary(max_size=40), st.integers(), st.none()))
+def test_iis_crypt_protocol_never_raises(value):
+    assert p.from_iis_crypt_protocol(value) in (None, *p.BY_KEY)
+
+
+@pytest.mark.parametrize("name, found", [
+    ("SP_PROT_TLS1_0_SERVER", ("tls1_0", "server")), ("SP_PROT_TLS1_SERVER", ("tls1_0", "server")),
+    ("SP_PROT-TLS1_1_CLIENT", ("tls1_1", "client")), ("sp_prot_tls1_2_server", ("tls1_2", "server")),
+    ("SP_PROT_SSL3_SERVER", ("ssl3_0", "server")), ("SP_PROT_TLS1_3_CLIENT", ("tls1_3", "client")),
+    ("SP_PROT_TLS9_9_SERVER", None), ("TLS1_0_SERVER", None), (None, None),
+])
+def test_sp_prot_names_as_exchange_writes_them(name, found):
+    assert p.from_sp_prot_name(name) == found
+
+
+def test_find_protocol_does_not_raise():
+    assert p.find_protocol("TLS 1.0").key == "tls1_0"
+    assert p.find_protocol("Unknown (0x7)") is None

@@ -243,7 +243,10 @@ def audit(view: HostView) -> list[Finding]:
         message = condition(view)
         if message is not None:
             found.append(Finding(name, "high", message))
-    found += [Finding("unrecognised_setting", "low", u.message, ref=u.ref, about_key=u.about_key)
-              for u in unrecognised(view.values)]
+    names, more = unrecognised(view.values)
+    found += [Finding("unrecognised_setting", "low", u.message, ref=u.ref, about_key=u.about_key) for u in names]
+    if more:
+        found.append(Finding("unrecognised_setting", "low", f"{more:,} more names under SCHANNEL that Windows does "
+                             "not read (not listed one by one)"))
     return sorted(found, key=lambda f: SEVERITIES.index(f.severity))
 

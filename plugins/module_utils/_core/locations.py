@@ -141,13 +141,16 @@ def managed_keys() -> tuple[str, ...]:
     return (SCHANNEL, *dict.fromkeys(prefix for prefix, _name in _CATEGORY_PREFIXES))
 
 
+_FOLDED_PREFIXES = tuple((prefix.casefold(), prefix.casefold() + "\\", name) for prefix, name in _CATEGORY_PREFIXES)
+_SCHANNEL_FOLDED = SCHANNEL.casefold()
+
+
 def category(where: RegRef) -> str:
     """Which setting a registry value belongs to (for reboot reasons and ordering); 'other' if none."""
-    key = where.key.casefold()
-    if key == SCHANNEL.casefold():
+    key = where.key_norm[1]
+    if key == _SCHANNEL_FOLDED:
         return "event_logging"
-    for prefix, name in _CATEGORY_PREFIXES:
-        folded = prefix.casefold()
-        if key == folded or key.startswith(folded + "\\"):
+    for folded, below, name in _FOLDED_PREFIXES:
+        if key == folded or key.startswith(below):
             return name
     return "other"

@@ -6,8 +6,9 @@ did-you-mean, so a setting that does nothing is never silent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import suggest
 from .locations import (
@@ -43,10 +44,19 @@ class Unrecognised:
     about_key: bool  # the key name is the problem (reported once per key), not the value name
 
 
-def _known(name: str, choices: Iterable[str]) -> bool:
-    return name.casefold() in {c.casefold() for c in choices}
+MAX_REPORTED = 100  # names reported one by one; the rest are counted (a hostile file must not make 100k findings)
 
 
+@lru_cache(maxsize=64)
+def _folded(choices: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(c.casefold() for c in choices)
+
+
+def _known(name: str, choices: tuple[str, ...]) -> bool:
+    return name.casefold() in _folded(choices)
+
+
+@lru_cache(maxsize=4096)
 def _name_problem(name: str, choices: tuple[str, ...], kind: str) -> str | None:
     if _known(name, choices):
         return None
@@ -90,10 +100,12 @@ def _check(parts: list[str], name: str) -> tuple[str, int] | None:
     return (problem, 0) if problem else None
 
 
-def unrecognised(values: Mapping[RegRef, RegValue]) -> list[Unrecognised]:
-    """Every value below SCHANNEL whose key or name Windows does not read (one entry per bad key)."""
+def unrecognised(values: Mapping[RegRef, RegValue]) -> tuple[list[Unrecognised], int]:
+    """The values below SCHANNEL whose key or name Windows does not read (one entry per bad key), at most
+    MAX_REPORTED of them, and how many more there are."""
     prefix = SCHANNEL.casefold()
     out: list[Unrecognised] = []
+    more = 0
     seen_keys: set[tuple[str, str]] = set()
     for where in values:
         folded = where.key_norm[1]
@@ -104,12 +116,14 @@ def unrecognised(values: Mapping[RegRef, RegValue]) -> list[Unrecognised]:
         if found is None:
             continue
         message, depth = found
+        item = Unrecognised(where, message, False)
         if depth:
-            bad = RegRef(where.hive, "\\".join([SCHANNEL, *parts[:depth]]), "")
-            if bad.key_norm in seen_keys:
+            item = Unrecognised(RegRef(where.hive, "\\".join([SCHANNEL, *parts[:depth]]), ""), message, True)
+            if item.ref.key_norm in seen_keys:
                 continue
-            seen_keys.add(bad.key_norm)
-            out.append(Unrecognised(bad, message, True))
+            seen_keys.add(item.ref.key_norm)
+        if len(out) < MAX_REPORTED:
+            out.append(item)
         else:
-            out.append(Unrecognised(where, message, False))
-    return out
+            more += 1
+    return out, more

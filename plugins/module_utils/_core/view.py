@@ -79,8 +79,14 @@ def view_of(values: Mapping[RegRef, RegValue], build: WindowsBuild, complete: bo
     settings = decode(values, build)
     suites = effective_suites(values, build)
     usable = tuple(n for n in suites.names if _usable(SUITES[n], settings))
-    categories = frozenset() if complete else frozenset(category(where) for where in values)
+    categories = frozenset() if complete else _categories(values)
     return HostView(values, build, complete, evaluate(values, build), suites, usable, settings, categories)
+
+
+def _categories(values: Mapping[RegRef, RegValue]) -> frozenset[str]:
+    """The kinds of setting present, one lookup per distinct key (an export has far fewer keys than values)."""
+    keys = {where.key_norm: where for where in values}
+    return frozenset(category(where) for where in keys.values())
 
 
 def behaviour(view: HostView) -> dict[str, object]:

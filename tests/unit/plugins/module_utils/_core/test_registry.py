@@ -78,25 +78,3 @@ def test_overlay_sets_and_removes_without_touching_the_base():
     assert over.get(ref(r"HKLM\A", "x")) is None and over[ref(r"HKLM\A", "z")] == r.dword(3)
     assert base[ref(r"HKLM\A", "x")] == r.dword(1)
 
-
-def test_snapshot_builder_sets_deletes_values_and_whole_subtrees():
-    builder = r.SnapshotBuilder()
-    builder.set(ref(r"HKLM\A\B", "x"), r.dword(1))
-    builder.set(ref(r"HKLM\A\B\C\D", "y"), r.dword(2))
-    builder.set(ref(r"HKLM\A\BC", "z"), r.dword(3))  # a sibling whose name starts like B
-    builder.set(ref(r"HKLM\A\B", "X"), r.dword(4))  # the same value in another case: the later line wins
-    builder.delete_key("HKLM", r"a\b")
-    builder.set(ref(r"HKLM\A\B\C", "w"), r.dword(5))  # a key created again after its parent was deleted
-    snapshot = builder.build()
-    assert dict(snapshot) == {ref(r"HKLM\A\BC", "z"): r.dword(3), ref(r"HKLM\A\B\C", "w"): r.dword(5)}
-    builder.delete(ref(r"HKLM\A\BC", "Z"))
-    builder.delete_key("HKLM", "A")
-    assert len(builder.build()) == 0
-
-
-def test_snapshot_builder_keeps_the_latest_spelling_of_a_name():
-    builder = r.SnapshotBuilder()
-    builder.set(ref(r"HKLM\A", "enabled"), r.dword(1))
-    builder.set(ref(r"HKLM\A", "Enabled"), r.dword(0))
-    [(where, value)] = builder.build().items()
-    assert (where.name, value) == ("Enabled", r.dword(0))

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from .protocols import BY_KEY
 from .registry import RegRef
 
@@ -103,11 +105,13 @@ RETIRED_NAMES: dict[str, str] = {
 }
 
 
+@cache  # a few dozen distinct refs, looked up on every evaluation
 def protocol_ref(protocol_key: str, side: str, name: str) -> RegRef:
     """RegRef of ``Enabled``/``DisabledByDefault`` under ``Protocols\\<P>\\<Client|Server>``."""
     return RegRef("HKLM", rf"{PROTOCOLS_KEY}\{BY_KEY[protocol_key].schannel_key}\{side.capitalize()}", name)
 
 
+@cache
 def enabled_refs(group_key: str, names: tuple[str, ...]) -> tuple[RegRef, ...]:
     return tuple(RegRef("HKLM", rf"{group_key}\{name}", "Enabled") for name in names)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from .builds import INSTALLED, WindowsBuild
 from .locations import (
@@ -134,11 +135,13 @@ class Settings:
     wininet: dict[str, ProtocolMask]  # 'policy', 'user' (HKCU, exports only), 'machine'
     winhttp_honoured: str  # installed (DefaultSecureProtocols is read), missing or unknown (KB3140245)
 
+    @cached_property
+    def _switches(self) -> dict[tuple[str, str], Switch]:
+        groups = {"ciphers": self.ciphers, "hashes": self.hashes, "key_exchange": self.key_exchange}
+        return {(group, item.name): item for group, items in groups.items() for item in items}
+
     def switch(self, group: str, name: str) -> Switch:
-        for item in {"ciphers": self.ciphers, "hashes": self.hashes, "key_exchange": self.key_exchange}[group]:
-            if item.name == name:
-                return item
-        raise KeyError(name)
+        return self._switches[(group, name)]
 
     def dwords(self) -> tuple[Dword, ...]:
         """Every DWORD setting decoded here (for the wrong-type audit)."""
@@ -186,14 +189,40 @@ class Settings:
         }
 
 
-def _switches(values: Mapping[RegRef, RegValue], base: str, groups: Mapping[str, tuple[str, ...]]) -> tuple:
-    return tuple(Switch(name, _dword(values, RegRef("HKLM", rf"{base}\{name}", "Enabled")))
-                 for names in groups.values() for name in names)
+def _switch_refs(base: str, groups: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, RegRef], ...]:
+    return tuple((name, RegRef("HKLM", rf"{base}\{name}", "Enabled")) for names in groups.values() for name in names)
+
+
+# Built once: decoding is a lookup per known value, and building the references each time would cost more.
+_CIPHER_REFS = _switch_refs(CIPHERS_KEY, CIPHERS)
+_HASH_REFS = _switch_refs(HASHES_KEY, HASHES)
+_KEX_REFS = _switch_refs(KEY_EXCHANGE_KEY, KEY_EXCHANGES)
+_DH_SERVER = RegRef("HKLM", DH_KEY, DH_VALUES["dh_server_min_bits"])
+_DH_CLIENT = RegRef("HKLM", DH_KEY, DH_VALUES["dh_client_min_bits"])
+_PKCS_CLIENT = RegRef("HKLM", PKCS_KEY, PKCS_CLIENT_MIN_BITS)
+_EVENT_LOGGING = RegRef("HKLM", SCHANNEL, "EventLogging")
+_FIPS = RegRef("HKLM", FIPS_KEY, "Enabled")
+_CURVES = (("policy", RegRef("HKLM", SUITE_POLICY_KEY, CURVES_VALUE)), ("local", RegRef("HKLM", SUITE_LOCAL_KEY,
+                                                                                       CURVES_VALUE)))
+_WININET = (("policy", RegRef("HKLM", WININET_POLICY_KEY, WININET_VALUE)),
+            ("user", RegRef("HKCU", WININET_USER_KEY, WININET_VALUE)),
+            ("machine", RegRef("HKLM", WININET_MACHINE_KEY, WININET_VALUE)))
+
+
+@lru_cache(maxsize=2)
+def _client_refs(x64: bool) -> tuple[dict[str, tuple[RegRef, ...]], dict[str, RegRef]]:
+    dotnet = {key: tuple(RegRef("HKLM", key, name) for name in DOTNET_VALUES.values())
+              for key in wow_filter(DOTNET_KEYS, x64)}
+    return dotnet, {key: RegRef("HKLM", key, WINHTTP_VALUE) for key in wow_filter(WINHTTP_KEYS, x64)}
+
+
+def _switches(values: Mapping[RegRef, RegValue], refs: tuple[tuple[str, RegRef], ...]) -> tuple[Switch, ...]:
+    return tuple(Switch(name, _dword(values, where)) for name, where in refs)
 
 
 def _curves(values: Mapping[RegRef, RegValue], build: WindowsBuild) -> Curves:
-    for source, key in (("policy", SUITE_POLICY_KEY), ("local", SUITE_LOCAL_KEY)):
-        found = values.get(RegRef("HKLM", key, CURVES_VALUE))
+    for source, where in _CURVES:
+        found = values.get(where)
         if found is not None and found.type == "REG_MULTI_SZ":
             names = [n.strip() for n in found.as_strings() if n.strip()]
             return Curves(source, tuple(_CURVES_UPPER[n.upper()] for n in names if n.upper() in _CURVES_UPPER),
@@ -204,23 +233,20 @@ def _curves(values: Mapping[RegRef, RegValue], build: WindowsBuild) -> Curves:
 
 
 def decode(values: Mapping[RegRef, RegValue], build: WindowsBuild) -> Settings:
+    dotnet, winhttp = _client_refs(build.x64)
     return Settings(
-        ciphers=_switches(values, CIPHERS_KEY, CIPHERS),
-        hashes=_switches(values, HASHES_KEY, HASHES),
-        key_exchange=_switches(values, KEY_EXCHANGE_KEY, KEY_EXCHANGES),
-        dh_server_min_bits=_dword(values, RegRef("HKLM", DH_KEY, DH_VALUES["dh_server_min_bits"])),
-        dh_client_min_bits=_dword(values, RegRef("HKLM", DH_KEY, DH_VALUES["dh_client_min_bits"])),
-        pkcs_client_min_bits=_dword(values, RegRef("HKLM", PKCS_KEY, PKCS_CLIENT_MIN_BITS)),
+        ciphers=_switches(values, _CIPHER_REFS),
+        hashes=_switches(values, _HASH_REFS),
+        key_exchange=_switches(values, _KEX_REFS),
+        dh_server_min_bits=_dword(values, _DH_SERVER),
+        dh_client_min_bits=_dword(values, _DH_CLIENT),
+        pkcs_client_min_bits=_dword(values, _PKCS_CLIENT),
         curves=_curves(values, build),
-        event_logging=_dword(values, RegRef("HKLM", SCHANNEL, "EventLogging")),
-        fips=_dword(values, RegRef("HKLM", FIPS_KEY, "Enabled")),
-        dotnet={key: {name: _dword(values, RegRef("HKLM", key, name)) for name in DOTNET_VALUES.values()}
-                for key in wow_filter(DOTNET_KEYS, build.x64)},
-        winhttp={key: ProtocolMask(_dword(values, RegRef("HKLM", key, WINHTTP_VALUE)))
-                 for key in wow_filter(WINHTTP_KEYS, build.x64)},
-        wininet={"policy": ProtocolMask(_dword(values, RegRef("HKLM", WININET_POLICY_KEY, WININET_VALUE))),
-                 "user": ProtocolMask(_dword(values, RegRef("HKCU", WININET_USER_KEY, WININET_VALUE))),
-                 "machine": ProtocolMask(_dword(values, RegRef("HKLM", WININET_MACHINE_KEY, WININET_VALUE)))},
+        event_logging=_dword(values, _EVENT_LOGGING),
+        fips=_dword(values, _FIPS),
+        dotnet={key: {where.name: _dword(values, where) for where in refs} for key, refs in dotnet.items()},
+        winhttp={key: ProtocolMask(_dword(values, where)) for key, where in winhttp.items()},
+        wininet={place: ProtocolMask(_dword(values, where)) for place, where in _WININET},
         winhttp_honoured=build.winhttp_registry_honoured(),
     )
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
 
 from .builds import WindowsBuild
 from .errors import Problem, ValidationError, suggest
@@ -130,15 +131,15 @@ class Suite:
     name: str
     availability: dict[int, str]
 
-    @property
+    @cached_property
     def tls13(self) -> bool:
         return self.name in TLS13_SUITES
 
-    @property
+    @cached_property
     def ssl2(self) -> bool:
         return self.name.startswith("SSL_CK_")
 
-    @property
+    @cached_property  # a suite's name never changes; audits ask thousands of times
     def key_exchange(self) -> str:
         if self.tls13:
             return "ECDHE"
@@ -148,20 +149,20 @@ class Suite:
                 return kex
         return "RSA"
 
-    @property
+    @cached_property
     def rsa(self) -> bool:
         """RSA key exchange or RSA authentication: what KeyExchangeAlgorithms\\PKCS controls (KB245030)."""
         return not self.tls13 and (self.key_exchange == "RSA" or "_RSA_" in self.name.split("_WITH_")[0] + "_")
 
-    @property
+    @cached_property
     def forward_secret(self) -> bool:
         return self.key_exchange in ("ECDHE", "DHE")
 
-    @property
+    @cached_property
     def aead(self) -> bool:
         return "_GCM_" in self.name or "CHACHA20" in self.name
 
-    @property
+    @cached_property
     def bulk(self) -> str:
         """The bulk cipher, named as the SCHANNEL\\Ciphers groups are (``aes``, ``rc4``, ...) or ``chacha20``."""
         name = self.name
@@ -173,7 +174,7 @@ class Suite:
                 return group
         raise AssertionError(f"no bulk cipher known for {name}")
 
-    @property
+    @cached_property
     def cipher_key(self) -> str | None:
         """The SCHANNEL\\Ciphers key whose ``Enabled=0`` disallows this suite (KB245030); None for ChaCha20."""
         name = self.name
@@ -186,7 +187,7 @@ class Suite:
                 return key
         return None
 
-    @property
+    @cached_property
     def mac(self) -> str | None:
         """``md5`` or ``sha1`` for the suites whose MAC is one of those (what SCHANNEL\\Hashes controls)."""
         if self.name.endswith("MD5"):
@@ -194,12 +195,12 @@ class Suite:
         stem = self.name.rsplit("_P", 1)[0] if self.name[-5:-3] == "_P" else self.name
         return "sha1" if stem.endswith("_SHA") else None
 
-    @property
+    @cached_property
     def weak(self) -> bool:
         """NULL, DES, RC2, RC4, 3DES or export-grade."""
         return self.bulk in WEAK_CIPHERS or "EXPORT" in self.name
 
-    @property
+    @cached_property
     def tls12_capable(self) -> bool:
         """A suite a TLS 1.0-1.2 handshake can agree on by default: not TLS 1.3, SSL 2.0, PSK or NULL."""
         return not (self.tls13 or self.ssl2 or self.key_exchange == "PSK" or self.bulk == "null")
@@ -226,6 +227,7 @@ _BY_UPPER = {name.upper(): name for name in SUITES} | _SPELLINGS
 _STARTS = tuple(sorted(COLUMNS.values()))
 
 
+@lru_cache(maxsize=256)
 def column_start(build: int) -> int:
     """The first build of the matrix column that covers ``build`` (builds before Vista use the Vista column)."""
     found = _STARTS[0]
@@ -255,7 +257,12 @@ def suites_for_build(names: Iterable[str], build: WindowsBuild) -> tuple[tuple[s
 
 def default_order(build: WindowsBuild) -> tuple[str, ...]:
     """The suites a build enables by default, in its default priority order."""
-    ranked = [(int(s.status(build.build)), s.name) for s in SUITES.values() if s.status(build.build).isdigit()]
+    return _default_order(column_start(build.build))
+
+
+@cache
+def _default_order(column: int) -> tuple[str, ...]:
+    ranked = [(int(s.status(column)), s.name) for s in SUITES.values() if s.status(column).isdigit()]
     return tuple(name for _rank, name in sorted(ranked))
 
 
@@ -273,12 +280,16 @@ class EffectiveSuites:
         return self.source != "os_default"
 
 
+_POLICY_ORDER = RegRef("HKLM", SUITE_POLICY_KEY, SUITE_VALUE)
+_LOCAL_ORDER = RegRef("HKLM", SUITE_LOCAL_KEY, SUITE_VALUE)
+
+
 def effective_suites(values: Mapping[RegRef, RegValue], build: WindowsBuild) -> EffectiveSuites:
     """Policy order first (REG_SZ only; Windows ignores a REG_MULTI_SZ there), then the local list, then defaults."""
-    policy = values.get(RegRef("HKLM", SUITE_POLICY_KEY, SUITE_VALUE))
+    policy = values.get(_POLICY_ORDER)
     if policy is not None and policy.type == "REG_SZ":
         return _split(policy.as_str().split(","), "policy", build)
-    local = values.get(RegRef("HKLM", SUITE_LOCAL_KEY, SUITE_VALUE))
+    local = values.get(_LOCAL_ORDER)
     if local is not None and local.type == "REG_MULTI_SZ":
         return _split(local.as_strings(), "local", build)
     return EffectiveSuites(default_order(build), "os_default")

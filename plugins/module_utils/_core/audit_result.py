@@ -15,7 +15,8 @@ from .view import HostView
 
 
 def audit_report(view: HostView, compiled: Compiled | None = None) -> dict:
-    """``compiled``: the profile for this build, compiled against ``view.values`` (desired.compile_policy)."""
+    """``compiled``: the profile for this build (desired.compile_policy; recompiled for ``view.values`` when the
+    profile is additive)."""
     suites = view.suites
     report: dict[str, object] = {
         "os": view.build.to_json(),
@@ -35,5 +36,6 @@ def audit_report(view: HostView, compiled: Compiled | None = None) -> dict:
         "findings": [f.to_json() for f in audit(view)],
     }
     if compiled is not None:
+        compiled = compiled.against(view.values)
         report.update(judge(view, plan(compiled, view.values), compiled.categories).to_json())
     return report

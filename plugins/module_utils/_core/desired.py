@@ -12,7 +12,7 @@ already has that the list allows, plus TLS 1.2, so stage 1 never adds a protocol
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .builds import WindowsBuild
 from .errors import Problem, ValidationError
@@ -65,6 +65,15 @@ class Compiled:
 
     desired: tuple[Desired, ...]
     warnings: tuple[str, ...] = ()
+    policy: Policy | None = field(default=None, compare=False)
+    build: WindowsBuild | None = field(default=None, compare=False)
+
+    def against(self, values: Mapping[RegRef, RegValue]) -> Compiled:
+        """The same policy compiled for ``values``: only an additive (stage 1) policy depends on them, so a caller
+        that compiled without the values still gets the right wanted values."""
+        if self.policy is None or self.build is None or not self.policy.additive:
+            return self
+        return compile_policy(self.policy, self.build, values)
 
     @property
     def categories(self) -> frozenset[str]:
@@ -165,4 +174,4 @@ def compile_policy(policy: Policy, build: WindowsBuild, current: Mapping[RegRef,
     if policy.event_logging != UNMANAGED:
         value = None if policy.event_logging == OS_DEFAULT else dword(int(policy.event_logging))
         want(RegRef("HKLM", SCHANNEL, "EventLogging"), value, "event_logging")
-    return Compiled(tuple(out), tuple(warnings))
+    return Compiled(tuple(out), tuple(warnings), policy, build)

@@ -57,46 +57,47 @@ def _known(name: str, choices: tuple[str, ...]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _name_problem(name: str, choices: tuple[str, ...], kind: str) -> str | None:
+def _name_problem(name: str, choices: tuple[str, ...], kind: str, hint: bool = True) -> str | None:
+    """``hint``: look for a did-you-mean (the costly part; skipped for names beyond MAX_REPORTED)."""
     if _known(name, choices):
         return None
     retired = RETIRED_NAMES.get(name.casefold())
     if retired:
         return f"{kind} '{name}': {retired}"
-    return f"{kind} '{name}' is not one Windows reads{suggest(name, choices)}"
+    return f"{kind} '{name}' is not one Windows reads{suggest(name, choices) if hint else ''}"
 
 
-def _check(parts: list[str], name: str) -> tuple[str, int] | None:
+def _check(parts: list[str], name: str, hint: bool = True) -> tuple[str, int] | None:
     """(message, how many key parts below SCHANNEL name the bad key, 0 when the value name is the problem) for a
     value at SCHANNEL\\<parts>\\<name>, or None when Windows reads it."""
     if not parts:
-        problem = _name_problem(name, SCHANNEL_VALUES, "value")
+        problem = _name_problem(name, SCHANNEL_VALUES, "value", hint)
         return (f"{problem} directly under SCHANNEL", 0) if problem else None
     group = parts[0].casefold()
     if not _known(parts[0], SCHANNEL_SUBKEYS):
-        return f"{_name_problem(parts[0], SCHANNEL_SUBKEYS, 'SCHANNEL subkey')}; values below it are ignored", 1
+        return f"{_name_problem(parts[0], SCHANNEL_SUBKEYS, 'SCHANNEL subkey', hint)}; values below it are ignored", 1
     if group == "messaging":
         if len(parts) > 1:
             return "Messaging has no subkeys; values below it are ignored", 2
-        problem = _name_problem(name, MESSAGING_VALUES, "value")
+        problem = _name_problem(name, MESSAGING_VALUES, "value", hint)
         return (problem, 0) if problem else None
     if len(parts) == 1:
         return f"value '{name}' directly under {parts[0]} is ignored; it belongs under a named subkey", 0
     if group == "protocols":
-        problem = _name_problem(parts[1], _PROTOCOL_KEYS, "protocol key")
+        problem = _name_problem(parts[1], _PROTOCOL_KEYS, "protocol key", hint)
         if problem:
             return problem, 2
         if len(parts) == 2:
             return f"value '{name}' under {parts[1]} is ignored; it belongs under {parts[1]}\\Client or \\Server", 0
-        side = _name_problem(parts[2], _SIDE_KEYS, "subkey")
+        side = _name_problem(parts[2], _SIDE_KEYS, "subkey", hint)
         if side or len(parts) > 3:
             return (side or f"{parts[1]}\\{parts[2]} has no subkeys; values below it are ignored"), 3 if side else 4
-        problem = _name_problem(name, PROTOCOL_VALUES, "value")
+        problem = _name_problem(name, PROTOCOL_VALUES, "value", hint)
         return (problem, 0) if problem else None
-    problem = _name_problem(parts[1], _GROUP_NAMES[group], f"{parts[0]} key")
+    problem = _name_problem(parts[1], _GROUP_NAMES[group], f"{parts[0]} key", hint)
     if problem or len(parts) > 2:
         return (problem or f"{parts[0]}\\{parts[1]} has no subkeys; values below it are ignored"), 2 if problem else 3
-    problem = _name_problem(name, _GROUP_VALUES[group], "value")
+    problem = _name_problem(name, _GROUP_VALUES[group], "value", hint)
     return (problem, 0) if problem else None
 
 
@@ -112,7 +113,7 @@ def unrecognised(values: Mapping[RegRef, RegValue]) -> tuple[list[Unrecognised],
         if where.hive != "HKLM" or not (folded == prefix or folded.startswith(prefix + "\\")):
             continue
         parts = where.key[len(SCHANNEL):].strip("\\").split("\\")
-        found = _check(parts if parts != [""] else [], where.name)
+        found = _check(parts if parts != [""] else [], where.name, hint=len(out) < MAX_REPORTED)
         if found is None:
             continue
         message, depth = found

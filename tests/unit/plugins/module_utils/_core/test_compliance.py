@@ -143,3 +143,11 @@ def test_absent_values_with_the_wanted_effect_are_compliant_on_a_full_read():
     assert result["compliant"], result["compliance_gaps"]
     assert {d["name"] for d in result["drift"]} == {"DefaultSecureProtocols", "ServerMinKeyBitLength"}
     assert not [d for d in result["drift"] if d["effect"]]
+
+
+def test_a_stage1_profile_compiled_without_the_values_is_judged_against_them():
+    old = WindowsBuild(17763, ubr=3406)  # enable lists TLS 1.0/1.1 here, the enforced host has TLS 1.2 only
+    host = apply("enforce", old, apply("enable", old, Snapshot())[0])[0]
+    blind = compile_policy(resolve_policy("enable", None, old)[0], old)  # as a fleet job compiles once per build
+    result = audit_report(view_of(host, old), blind)
+    assert result["compliant"] and not [d for d in result["drift"] if d["category"] in ("winhttp", "wininet")]

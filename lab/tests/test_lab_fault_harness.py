@@ -26,7 +26,7 @@ def values(registry: dict) -> dict:
 
 
 def planned(change: dict) -> tuple[tuple[str, str], tuple | None]:
-    key = change["path"].replace("HKEY_LOCAL_MACHINE", "HKLM", 1).casefold()
+    key = f"{change['hive']}\\{change['key']}".casefold()
     after = change["after"]
     return (key, change["name"].casefold()), (after["type"], after["data"]) if after else None
 

@@ -10,7 +10,11 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs im
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.guards import check_force, check_guards
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import (
+    check_policy_arguments,
+    resolve_policy,
+)
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.view import view_of
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._host_writes import WritingHostAction
 
 
@@ -20,15 +24,16 @@ class ActionModule(WritingHostAction):
 
     def check_arguments(self, args: dict) -> None:
         check_force(args["force"])
+        check_policy_arguments(args["profile"], args["overrides"])  # answered before the host is contacted
 
     def act(self, args: dict) -> dict:
         force = check_force(args["force"])
         state, reply = self.read_state(**self.write_read_args(args))
         policy, adapted = resolve_policy(args["profile"], args["overrides"], state.build)
-        compiled = compile_policy(policy, state.build)
         current = state.tls_values
+        compiled = compile_policy(policy, state.build, current)
         changes = plan(compiled, current)
-        guards = check_guards(current, changes.after(current), state.build, force)
+        guards = check_guards(view_of(current, state.build), view_of(changes.after(current), state.build), force)
         self.refuse_blocked(guards)
         warnings = adapted + list(compiled.warnings) + list(guards.warnings) + self.unsupported_warnings(reply)
         warnings += [f"forced past guard {v.guard}: {v.message}" for v in guards.forced]

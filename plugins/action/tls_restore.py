@@ -29,6 +29,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate i
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.locations import managed_keys
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.planner import plan
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import split_path
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.view import view_of
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._host_writes import WritingHostAction
 
 MAX_LISTED = 5  # places named in one message; the rest are counted
@@ -87,7 +88,8 @@ class ActionModule(WritingHostAction):
         self._check_locations(backup)
         current = state.values
         changes = plan(backup.desired(), current)
-        guards = check_guards(current, changes.after(current), state.build, check_force(args["force"]))
+        guards = check_guards(view_of(current, state.build), view_of(changes.after(current), state.build),
+                              check_force(args["force"]))
         self.refuse_blocked(guards)
         result = self.planned(changes, state)
         result.update(restored_from=self.source, restored_id=backup.backup_id)

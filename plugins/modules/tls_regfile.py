@@ -222,7 +222,7 @@ from datetime import UTC, datetime
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs import POLICY_ARGS
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.audit_result import state_report
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.audit_result import audit_report
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.builds import parse_build
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import TlsGuardError
@@ -236,6 +236,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.de
 )
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.parser import parse_regfile
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry import Snapshot
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.view import view_of
 
 ARGUMENT_SPEC = dict(
     src=dict(type="path"),
@@ -303,10 +304,10 @@ def run(module: AnsibleModule) -> dict:
     compiled = None
     if params["profile"]:
         policy, adapted = resolve_policy(params["profile"], params["overrides"], build)
-        compiled = compile_policy(policy, build)
+        compiled = compile_policy(policy, build, current)
         result["policy_warnings"] = adapted + list(compiled.warnings)
     if params["src"]:
-        result.update(state_report(current, build, complete=False, compiled=compiled, profile=params["profile"]))
+        result.update(audit_report(view_of(current, build, complete=False), compiled))
     if params["dest"]:
         fmt = params["format"] or ("gpo" if params["dest"].lower().endswith(".xml") else "reg")
         changes = plan(compiled, current).changes if compiled else ()

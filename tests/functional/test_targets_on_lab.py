@@ -10,11 +10,15 @@ from tlslab.testing import start_lab
 
 from ansible_collections.tlsguard.windows.tests.harness.runner import run_target
 
+# Windows 7/2008 R2 and 2012 as Windows Update leaves them have KB3140245; without it tls_config refuses enforce.
+PATCHED = {"2008r2": ("with_kb3140245",), "2012": ("with_kb3140245",)}
+
 
 @pytest.fixture(scope="module")
 def every_profile(tmp_path_factory):
     lab = start_lab(tmp_path_factory.mktemp("targets") / "lab",
-                    [fleet.HostSpec(f"host-{key.replace('_', '')}", key, ()) for key in PROFILES])
+                    [fleet.HostSpec(f"host-{key.replace('_', '')}", key, (), presets=PATCHED.get(key, ()))
+                     for key in PROFILES])
     yield lab
     lab.stop()
 

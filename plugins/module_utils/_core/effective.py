@@ -8,7 +8,9 @@
 4. Both absent -> the published OS default: ``os_default_enabled`` / ``os_default_disabled``.
 
 A value of the wrong type (e.g. REG_SZ "1") is treated as absent, because Schannel reads these as DWORDs;
-it is noted ``wrong_type`` so audits report it as drift.
+it is noted ``wrong_type`` so audits report it. A default Microsoft's pages disagree on is noted
+``default_unconfirmed``; TLS 1.1/1.2 on Server 2008 SP2 are noted ``needs_update:KB4019276`` unless the host
+reported that update installed.
 """
 
 from __future__ import annotations
@@ -16,13 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .builds import ENABLED, NOT_SUPPORTED, WindowsBuild
+from .builds import ENABLED, INSTALLED, NOT_SUPPORTED, WindowsBuild
 from .locations import protocol_ref
-from .protocols import PROTOCOLS, SIDES, TLS_KEYS
+from .protocols import PROTOCOLS, SIDES
 from .registry import RegRef, RegValue
 
-EFFECTIVE_STATES = ("enabled", "disabled", "disabled_by_default", "not_supported", "os_default_enabled",
-                    "os_default_disabled")
 ON_STATES = ("enabled", "os_default_enabled")
 
 
@@ -60,7 +60,10 @@ def side_state(values: Mapping[RegRef, RegValue], build: WindowsBuild, protocol_
     enabled = _dword(values, protocol_ref(protocol_key, side, "Enabled"), notes)
     disabled_by_default = _dword(values, protocol_ref(protocol_key, side, "DisabledByDefault"), notes)
     default = build.default_state(protocol_key, side)
+    update = build.tls11_12_update if protocol_key in ("tls1_1", "tls1_2") else None
     if default == NOT_SUPPORTED:
+        if update and build.hotfixes.state(update) != INSTALLED:
+            notes.append(f"needs_update:{update}")
         if enabled:
             notes.append("enabled_on_unsupported_build")
         return SideState(NOT_SUPPORTED, "os_build", tuple(notes), enabled, disabled_by_default)
@@ -74,6 +77,8 @@ def side_state(values: Mapping[RegRef, RegValue], build: WindowsBuild, protocol_
         return SideState("enabled", "registry", tuple(notes), enabled, disabled_by_default)
     if disabled_by_default == 1:
         return SideState("disabled_by_default", "registry", tuple(notes), enabled, disabled_by_default)
+    if protocol_key in build.defaults.unconfirmed:
+        notes.append("default_unconfirmed")
     state = "os_default_enabled" if default == ENABLED else "os_default_disabled"
     return SideState(state, "os_default", tuple(notes), enabled, disabled_by_default)
 
@@ -83,6 +88,6 @@ def evaluate(values: Mapping[RegRef, RegValue], build: WindowsBuild) -> dict[str
     return {p.key: {side: side_state(values, build, p.key, side) for side in SIDES} for p in PROTOCOLS}
 
 
-def summary(states: Mapping[str, Mapping[str, SideState]], keys: tuple[str, ...] = TLS_KEYS) -> dict:
-    """The documented return shape: ``{tls1_2: {client: 'enabled', server: 'enabled'}, ...}``."""
-    return {key: {side: states[key][side].state for side in SIDES} for key in keys}
+def summary(states: Mapping[str, Mapping[str, SideState]]) -> dict:
+    """The documented return shape, DTLS included: ``{tls1_2: {client: 'enabled', server: 'enabled'}, ...}``."""
+    return {key: {side: states[key][side].state for side in SIDES} for key in states}

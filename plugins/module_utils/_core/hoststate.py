@@ -1,18 +1,20 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one read a host needs, and what its reply means: registry values, OS build, .NET release, host facts.
+"""The one read a host needs, and what its reply means: registry values, OS build, .NET release, the updates
+that matter (builds.HOTFIXES), host facts.
 
 ``read_request()`` is the argument set for the host module's single round trip; ``parse_reply()`` checks the reply
 (anything malformed is a HostReplyError naming what is wrong, never a traceback) and turns it into core objects.
+A hotfix answer that is missing or reports an error leaves every update ``unknown`` (never ``missing``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from .builds import WindowsBuild, dotnet_version, parse_build
+from .builds import HOTFIXES, Hotfixes, WindowsBuild, dotnet_version, parse_build
 from .errors import HostReplyError, ValidationError
 from .locations import NDP_KEY, OS_KEY, read_keys
 from .registry import RegRef, Snapshot
@@ -21,11 +23,15 @@ T = TypeVar("T")
 OS_VALUES = ("CurrentBuildNumber", "UBR", "ProductName", "InstallationType", "EditionID", "DisplayVersion")
 
 
-def read_request(extra_values: list[RegRef] | None = None) -> dict:
-    """The arguments of the one read; ``extra_values`` are values outside it a restore compares too."""
+def read_request(extra_values: list[RegRef] | None = None, hotfixes: Iterable[str] = tuple(HOTFIXES)) -> dict:
+    """The arguments of the one read; ``extra_values`` are values outside it a restore compares too. The build is
+    only known from the reply, so every update that matters on some build is asked for."""
     values = [{"hive": "HKLM", "key": OS_KEY, "name": name} for name in OS_VALUES]
     values += [r.to_json() for r in extra_values or ()]
-    return {"read_keys": read_keys(), "read_values": values, "facts": True}
+    request: dict = {"read_keys": read_keys(), "read_values": values, "facts": True}
+    if hotfixes:
+        request["hotfixes"] = list(hotfixes)
+    return request
 
 
 @dataclass(frozen=True)
@@ -81,10 +87,29 @@ def parse_reply(reply: Mapping) -> HostState:
                             server=None if not installation else installation.lower().startswith("server"))
     except ValidationError as err:
         raise HostReplyError(str(err)) from None
-    build = WindowsBuild(build.build, build.ubr, build.server, x64=bool(facts.get("x64", True)))
+    build = replace(build, x64=bool(facts.get("x64", True)), hotfixes=_hotfixes(reply.get("hotfixes")))
     release = values.get(RegRef("HKLM", NDP_KEY, "Release"))
     return HostState(values, build, str(os_value("ProductName") or build.product), dict(facts),
                      release.as_int() if release is not None and release.type == "REG_DWORD" else None)
+
+
+def _ids(raw: object, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(i, str) for i in raw):
+        raise HostReplyError(f"host reply: '{where}' should be a list of update ids")
+    return tuple(i.strip().upper() for i in raw)
+
+
+def _hotfixes(raw: object) -> Hotfixes:
+    """The reply's ``hotfixes`` (interface: queried, installed, error); absent means the read did not ask."""
+    if raw is None:
+        return Hotfixes()
+    if not isinstance(raw, Mapping):
+        raise HostReplyError(f"host reply: 'hotfixes' should be a dict, got {type(raw).__name__}")
+    error = raw.get("error")
+    if error is not None and not isinstance(error, str):
+        raise HostReplyError("host reply: 'hotfixes.error' should be a string or null")
+    return Hotfixes(_ids(raw.get("queried"), "hotfixes.queried"), _ids(raw.get("installed", []), "hotfixes.installed"),
+                    error)
 
 
 def uncovered(refs: list[RegRef]) -> list[RegRef]:

@@ -13,19 +13,19 @@ from dataclasses import dataclass
 
 from .desired import Compiled, Desired
 from .regfiles.reg_writer import render_values
-from .registry import RegRef, RegValue, Snapshot
+from .registry import Overlay, RegRef, RegValue
 
-# Why a reboot follows a change in each category (research/windows-tls-registry.md §1.7, §2.2, §3.4, §5.7).
+# Why a reboot follows a change in each category (docs/facts.md, "When changes take effect").
 REBOOT_REASONS: dict[str, str] = {
     "protocols": "SCHANNEL protocol changes apply to new credential handles; services cache them until restarted",
-    "cipher_suites": "the policy cipher suite order is read at boot",
+    "cipher_suites": "the policy cipher suite and ECC curve order is read at boot",
     "event_logging": "SCHANNEL EventLogging is read at boot",
     "winhttp": "WinHTTP DefaultSecureProtocols is read when the consuming services start",
     "dotnet": ".NET reads SchUseStrongCrypto/SystemDefaultTlsVersions once per process",
     "key_exchange": "key exchange settings apply to new credential handles",
 }
 CATEGORY_ORDER = ("protocols", "ciphers", "hashes", "key_exchange", "cipher_suites", "event_logging", "dotnet",
-                  "winhttp", "wininet", "other")
+                  "winhttp", "wininet", "fips", "other")
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,10 @@ class Change:
         return "delete" if self.after is None else "set"
 
     def to_json(self) -> dict:
-        return {"op": self.op, "path": self.ref.long_key, "name": self.ref.name, "category": self.category,
-                "before": self.before.to_json() if self.before else None,
-                "after": self.after.to_json() if self.after else None}
+        """The value's location as every result spells it (short hive), with its data before and after."""
+        return dict(self.ref.to_json(), op=self.op, category=self.category,
+                    before=self.before.to_json() if self.before else None,
+                    after=self.after.to_json() if self.after else None)
 
     def to_host_op(self) -> dict:
         """The wire shape the host module applies."""
@@ -79,8 +80,9 @@ class Plan:
     def reboot_required(self) -> bool:
         return bool(self.reboot_reasons)
 
-    def after(self, snapshot: Snapshot) -> Snapshot:
-        return snapshot.applied((c.ref, c.after) for c in self.changes)
+    def after(self, values: Mapping[RegRef, RegValue]) -> Overlay:
+        """The values once the plan is applied (an overlay: the cost is the plan's, not the snapshot's)."""
+        return Overlay(values, {c.ref: c.after for c in self.changes})
 
     def diff(self, header: str = "registry") -> dict:
         """An Ansible diff: .reg-like text of the touched values before and after."""

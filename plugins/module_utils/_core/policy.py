@@ -12,9 +12,15 @@ A policy is a mapping; every part may be left out (= ``unmanaged``, the tool doe
     hashes:         {md5: disabled}
     key_exchange:   {dh_server_min_bits: 2048, pkcs: enabled}
     cipher_suites:  [TLS_AES_256_GCM_SHA384, ...] | os_default | unmanaged
+    ecc_curves:     [NistP384, NistP256] | os_default | unmanaged
     event_logging:  7 | os_default | unmanaged
 
 States are ``enabled``, ``disabled``, ``os_default`` (remove the value, the OS decides) and ``unmanaged``.
+Numbers are ASCII digits only (``"²"`` or other Unicode digits are not numbers here). Two spellings of one protocol
+in the same mapping (``tls1_2`` and ``"TLS 1.2"``) are a conflict.
+
+``additive`` is not part of the user form: a profile (stage 1, ``enable``) marks its WinHTTP/WinINet lists as
+"at most these, and TLS 1.2", so applying it never adds a protocol to a value the host already narrowed.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .errors import Problem, ValidationError, unknown
-from .locations import CIPHERS, DH_VALUES, DOTNET_VALUES, HASHES, KEY_EXCHANGES
+from .locations import CIPHERS, DH_VALUES, DOTNET_VALUES, ECC_CURVES, HASHES, KEY_EXCHANGES
 from .protocols import BY_KEY, PROTOCOLS, SIDES, protocol, protocol_keys
 from .suites import canonical
 
@@ -31,7 +37,9 @@ ENABLED, DISABLED, OS_DEFAULT, UNMANAGED = "enabled", "disabled", "os_default", 
 STATES = (ENABLED, DISABLED, OS_DEFAULT, UNMANAGED)
 REMOVAL = (OS_DEFAULT, UNMANAGED)
 SECTIONS = ("protocols", "dotnet", "winhttp", "wininet", "ciphers", "hashes", "key_exchange", "cipher_suites",
-            "event_logging")
+            "ecc_curves", "event_logging")
+CLIENT_LISTS = ("winhttp", "wininet")
+_CURVES_UPPER = {c.upper(): c for c in ECC_CURVES}
 EVENT_LOGGING_MAX = 7
 DH_BITS = (1024, 2048, 3072, 4096)
 
@@ -53,7 +61,16 @@ class Policy:
     key_exchange: dict[str, str] = field(default_factory=lambda: dict.fromkeys(KEY_EXCHANGES, UNMANAGED))
     dh_min_bits: dict[str, str | int] = field(default_factory=lambda: dict.fromkeys(DH_VALUES, UNMANAGED))
     cipher_suites: str | tuple[str, ...] = UNMANAGED
+    ecc_curves: str | tuple[str, ...] = UNMANAGED
     event_logging: str | int = UNMANAGED
+    additive: frozenset[str] = frozenset()
+
+    def manages_anything(self) -> bool:
+        nested = [*(s for sides in self.protocols.values() for s in sides.values()), *self.dotnet.values(),
+                  *self.ciphers.values(), *self.hashes.values(), *self.key_exchange.values(),
+                  *self.dh_min_bits.values()]
+        flat = [self.winhttp, self.wininet, self.cipher_suites, self.ecc_curves, self.event_logging]
+        return any(v != UNMANAGED for v in nested + flat)
 
     def to_json(self) -> dict:
         """The policy in the same shape a user writes (round-trips through ``parse_policy``)."""
@@ -68,6 +85,7 @@ class Policy:
             "hashes": dict(self.hashes),
             "key_exchange": key_exchange,
             "cipher_suites": _listish(self.cipher_suites),
+            "ecc_curves": _listish(self.ecc_curves),
             "event_logging": self.event_logging,
         }
 
@@ -88,6 +106,17 @@ def _state(value: object, option: str, problems: list[Problem], allowed: tuple[s
     return None
 
 
+def ascii_int(value: object) -> int | None:
+    """An int from an int or a string of ASCII digits; None otherwise (``"²".isdigit()`` is True, int() fails)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 10:
+            return int(text)
+    return None
+
+
 def _mapping(value: object, option: str, problems: list[Problem]) -> Mapping | None:
     if isinstance(value, Mapping):
         return value
@@ -97,6 +126,7 @@ def _mapping(value: object, option: str, problems: list[Problem]) -> Mapping | N
 
 def _protocols(data: object, option: str, problems: list[Problem], out: dict) -> None:
     mapping = _mapping(data, option, problems)
+    spelled: dict[str, object] = {}
     for name, setting in (mapping or {}).items():
         where = f"{option}.{name}"
         try:
@@ -104,6 +134,10 @@ def _protocols(data: object, option: str, problems: list[Problem], out: dict) ->
         except ValidationError as err:
             problems.extend(err.problems)
             continue
+        if key in spelled:
+            problems.append(Problem(where, f"'{spelled[key]}' and '{name}' both name {BY_KEY[key].label}; keep one"))
+            continue
+        spelled[key] = name
         if isinstance(setting, Mapping):
             for side, value in setting.items():
                 if side not in SIDES:
@@ -136,10 +170,8 @@ def _groups(data: object, option: str, problems: list[Problem], out: dict, group
 def _dh_bits(value: object, option: str, problems: list[Problem]) -> str | int:
     if isinstance(value, str) and value.strip().lower() in REMOVAL:
         return value.strip().lower()
-    if isinstance(value, int) and not isinstance(value, bool) and value in DH_BITS:
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and int(value) in DH_BITS:
-        return int(value)
+    if ascii_int(value) in DH_BITS:
+        return ascii_int(value) or UNMANAGED
     problems.append(Problem(option, f"expected one of {', '.join(map(str, DH_BITS))}, os_default or unmanaged, "
                                     f"got {value!r}"))
     return UNMANAGED
@@ -190,13 +222,31 @@ def _suite_list(value: object, option: str, problems: list[Problem]) -> str | tu
     return tuple(names)
 
 
+def _curve_list(value: object, option: str, problems: list[Problem]) -> str | tuple[str, ...]:
+    if isinstance(value, str) and value.strip().lower() in REMOVAL:
+        return value.strip().lower()
+    if not isinstance(value, (list, tuple)) or not value:
+        problems.append(Problem(option, f"expected a non-empty list of ECC curve names, os_default or unmanaged, "
+                                        f"got {value!r}"))
+        return UNMANAGED
+    names: list[str] = []
+    for index, raw in enumerate(value):
+        name = _CURVES_UPPER.get(str(raw).strip().upper())
+        if name is None:
+            problems.append(Problem(f"{option}[{index}]", unknown("ECC curve", raw, ECC_CURVES)))
+        elif name in names:
+            problems.append(Problem(f"{option}[{index}]", f"curve {name} is listed twice (conflicting order)"))
+        else:
+            names.append(name)
+    return tuple(names)
+
+
 def _event_logging(value: object, option: str, problems: list[Problem]) -> str | int:
     if isinstance(value, str) and value.strip().lower() in REMOVAL:
         return value.strip().lower()
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= EVENT_LOGGING_MAX:
-        return value
+    number = ascii_int(value)
+    if number is not None and 0 <= number <= EVENT_LOGGING_MAX:
+        return number
     problems.append(Problem(option, f"expected 0..{EVENT_LOGGING_MAX} (a bitmask: 1 errors, 2 warnings, "
                                     f"4 information and success), os_default or unmanaged, got {value!r}"))
     return UNMANAGED
@@ -214,8 +264,9 @@ def parse_policy(data: Mapping | None, option: str = "policy", base: Policy | No
     dotnet, ciphers, hashes = dict(base.dotnet), dict(base.ciphers), dict(base.hashes)
     key_exchange, dh_min_bits = dict(base.key_exchange), dict(base.dh_min_bits)
     lists: dict[str, str | tuple[str, ...]] = {"winhttp": base.winhttp, "wininet": base.wininet,
-                                               "cipher_suites": base.cipher_suites}
+                                               "cipher_suites": base.cipher_suites, "ecc_curves": base.ecc_curves}
     event_logging = base.event_logging
+    additive = set(base.additive)
     for section, setting in data.items():
         where = f"{option}.{section}"
         if section == "protocols":
@@ -229,6 +280,7 @@ def parse_policy(data: Mapping | None, option: str = "policy", base: Policy | No
                     dotnet = dict.fromkeys(DOTNET_VALUES, state)
         elif section in ("winhttp", "wininet"):
             lists[section] = _protocol_list(setting, where, problems)
+            additive.discard(section)  # a list the user writes is exact
         elif section == "ciphers":
             _groups(setting, where, problems, ciphers, CIPHERS)
         elif section == "hashes":
@@ -237,6 +289,8 @@ def parse_policy(data: Mapping | None, option: str = "policy", base: Policy | No
             _groups(setting, where, problems, key_exchange, KEY_EXCHANGES, DH_VALUES, dh_min_bits)
         elif section == "cipher_suites":
             lists["cipher_suites"] = _suite_list(setting, where, problems)
+        elif section == "ecc_curves":
+            lists["ecc_curves"] = _curve_list(setting, where, problems)
         elif section == "event_logging":
             event_logging = _event_logging(setting, where, problems)
         else:
@@ -245,4 +299,5 @@ def parse_policy(data: Mapping | None, option: str = "policy", base: Policy | No
         raise ValidationError(problems)
     return Policy(protocols=protocols, dotnet=dotnet, winhttp=lists["winhttp"], wininet=lists["wininet"],
                   ciphers=ciphers, hashes=hashes, key_exchange=key_exchange, dh_min_bits=dh_min_bits,
-                  cipher_suites=lists["cipher_suites"], event_logging=event_logging)
+                  cipher_suites=lists["cipher_suites"], ecc_curves=lists["ecc_curves"], event_logging=event_logging,
+                  additive=frozenset(additive))

@@ -4,8 +4,9 @@
 
 Key paths and value names compare case-insensitively, hives have long and short spellings, values are
 typed (a REG_SZ "1" is not a REG_DWORD 1), and paths below ``WOW6432Node`` live in the 32-bit view.
-The JSON shape used on the wire to the host is ``{"hive", "key", "name", "type", "data"}`` with DWORD and
-QWORD data as unsigned integers, REG_BINARY as lowercase hex and REG_MULTI_SZ as a list of strings.
+Every result that shows a registry value (raw, changes, backup entries, findings) uses one JSON shape, built here:
+``{"hive": "HKLM", "key": "SYSTEM\\...", "name": "Enabled", "type": "REG_DWORD", "data": 1}`` with the short hive,
+DWORD and QWORD data as unsigned integers, REG_BINARY as lowercase hex and REG_MULTI_SZ as a list of strings.
 """
 
 from __future__ import annotations
@@ -61,11 +62,6 @@ class RegRef:
         object.__setattr__(self, "_norm", (self.hive, self.key.casefold(), self.name.casefold()))
 
     @property
-    def view(self) -> str:
-        """'32' for WOW6432Node paths (opened in the 32-bit view), else '64'."""
-        return "32" if "wow6432node" in self.key.casefold().split("\\") else "64"
-
-    @property
     def key_norm(self) -> tuple[str, str]:
         return self._norm[0], self._norm[1]
 
@@ -83,6 +79,12 @@ class RegRef:
 def ref(path: str, name: str) -> RegRef:
     hive, key = split_path(path)
     return RegRef(hive, key, name)
+
+
+def entry_json(where: RegRef, value: RegValue | None) -> dict:
+    """The one JSON shape of a registry value; ``type``/``data`` are None when the value is absent."""
+    shape = value.to_json() if value is not None else {"type": None, "data": None}
+    return dict(where.to_json(), **shape)
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ class Snapshot(Mapping):
                 if r.hive == hive and (r.key_norm[1] == prefix or r.key_norm[1].startswith(prefix + "\\"))}
 
     def to_json(self) -> list[dict]:
-        return [dict(r.to_json(), **v.to_json()) for r, v in sorted(self._values.items(), key=lambda i: i[0]._norm)]
+        return [entry_json(r, v) for r, v in sorted(self._values.items(), key=lambda i: i[0]._norm)]
 
     @classmethod
     def from_json(cls, items: Iterable[Mapping], option: str = "values") -> Snapshot:
@@ -241,3 +243,30 @@ class Snapshot(Mapping):
         if problems:
             raise ValidationError(problems)
         return cls(values)
+
+
+class Overlay(Mapping):
+    """``base`` with some values set (a value) or removed (None), without copying ``base``: what a plan's after
+    state or a single change looks like, at the cost of the changes only."""
+
+    def __init__(self, base: Mapping[RegRef, RegValue], changes: Mapping[RegRef, RegValue | None]) -> None:
+        self._base = base
+        self._changes = dict(changes)
+
+    def __getitem__(self, key: RegRef) -> RegValue:
+        if key in self._changes:
+            value = self._changes[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        return self._base[key]
+
+    def __iter__(self) -> Iterator[RegRef]:
+        for key in self._base:
+            if key not in self._changes:
+                yield key
+        yield from (k for k, v in self._changes.items() if v is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _key in self)
+

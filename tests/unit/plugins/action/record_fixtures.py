@@ -33,13 +33,15 @@ CASES = {
                                (PROTOCOLS + r"\TLS 1.3\Server", "DisabledByDefault", "REG_DWORD", 0)]),
     "half_applied": ("2019", HALF_APPLIED),
 }
+# A 2008 R2 patched as Windows Update leaves it has KB3140245 (WinHTTP reads DefaultSecureProtocols).
+PRESETS = {"stock_2008r2": ("with_kb3140245",)}
 HALF_APPLIED_BACKUP = "20261120T010000.000000Z-web01"
 BACKUP_DIR = r"C:\ProgramData\tlsguard\backups"
 
 
 def record(folder: Path, name: str) -> None:
     os_key, values = CASES[name]
-    host = Host.create("web01", profile(os_key), folder / name)
+    host = Host.create("web01", profile(os_key), folder / name, presets=PRESETS.get(name, ()))
     for key, value_name, reg_type, data in values:
         host.registry.set_value(key, value_name, reg_type, data)
     request = dict(read_request(), backup_dir=BACKUP_DIR, check_backup_dir=True)

@@ -8,6 +8,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.builds impo
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.locations import (
     CIPHERS,
     DOTNET_VALUES,
+    ECC_CURVES,
     HASHES,
     KEY_EXCHANGES,
 )
@@ -38,7 +39,9 @@ def reg_values(dword_bias: bool = True):
 
 
 @st.composite
-def policies(draw):
+def policies(draw, build: WindowsBuild | None = None):
+    """Any valid policy; with ``build``, its suite list names suites that build has (else compiling refuses)."""
+    names = sorted(n for n, suite in SUITES.items() if build is None or suite.exists(build.build))
     data = {
         "protocols": {p.key: draw(st.one_of(states, st.fixed_dictionaries({"client": states, "server": states})))
                       for p in PROTOCOLS},
@@ -49,8 +52,10 @@ def policies(draw):
         "hashes": {k: draw(states) for k in HASHES},
         "key_exchange": {**{k: draw(states) for k in KEY_EXCHANGES},
                          "dh_server_min_bits": draw(st.sampled_from((2048, 3072, "os_default", "unmanaged")))},
-        "cipher_suites": draw(st.one_of(removal, st.lists(st.sampled_from(sorted(SUITES)), min_size=1, max_size=8,
+        "cipher_suites": draw(st.one_of(removal, st.lists(st.sampled_from(names), min_size=1, max_size=8,
                                                           unique=True))),
+        "ecc_curves": draw(st.one_of(removal, st.lists(st.sampled_from(ECC_CURVES), min_size=1, max_size=4,
+                                                       unique=True))),
         "event_logging": draw(st.one_of(removal, st.integers(0, 7))),
     }
     return parse_policy(data)

@@ -22,11 +22,11 @@ W2019 = WindowsBuild(17763)
 @st.composite
 def scenario(draw):
     build = draw(builds)
-    compiled = compile_policy(draw(policies()), build)
-    refs = sorted(compiled.refs(), key=str)
+    policy = draw(policies(build))
+    refs = sorted({d.ref for d in compile_policy(policy, build).desired}, key=str)
     present = draw(st.lists(st.sampled_from(refs), unique=True)) if refs else []
     current = Snapshot({r: draw(reg_values()) for r in present})
-    return build, compiled, current
+    return build, compile_policy(policy, build, current), current
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -40,8 +40,9 @@ def test_applying_a_plan_then_planning_again_yields_nothing(case):
 
 
 @settings(max_examples=200)
-@given(builds, policies())
-def test_after_the_plan_every_managed_supported_protocol_has_the_wanted_state(build, policy):
+@given(builds.flatmap(lambda b: st.tuples(st.just(b), policies(b))))
+def test_after_the_plan_every_managed_supported_protocol_has_the_wanted_state(case):
+    build, policy = case
     after = plan(compile_policy(policy, build), Snapshot()).after(Snapshot())
     states = evaluate(after, build)
     for key, sides in policy.protocols.items():
@@ -95,3 +96,13 @@ def test_host_ops_wire_shape():
     where = protocol_ref("tls1_0", "server", "Enabled")
     [op] = plan(compile_policy(policy, W2019), Snapshot({where: dword(1)})).host_ops()
     assert op == {"hive": "HKLM", "key": where.key, "name": "Enabled", "op": "delete"}
+
+
+def test_a_change_shows_its_value_in_the_one_registry_shape():
+    policy = resolve_policy(None, {"protocols": {"tls1_0": {"server": "disabled"}}}, W2019)[0]
+    where = protocol_ref("tls1_0", "server", "Enabled")
+    change = next(c for c in plan(compile_policy(policy, W2019), Snapshot({where: dword(0xFFFFFFFF)})).changes
+                  if c.ref == where)
+    assert change.to_json() == {"hive": "HKLM", "key": where.key, "name": "Enabled", "op": "set",
+                                "category": "protocols", "before": {"type": "REG_DWORD", "data": 0xFFFFFFFF},
+                                "after": {"type": "REG_DWORD", "data": 0}}

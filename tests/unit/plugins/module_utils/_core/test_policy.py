@@ -17,7 +17,7 @@ def problems(data):
 def test_unknown_section_suggests_the_right_name():
     assert problems({"protocol": {}}) == [
         "overrides.protocol: unknown policy section 'protocol'; did you mean 'protocols'? (valid: cipher_suites, "
-        "ciphers, dotnet, event_logging, hashes, key_exchange, protocols, winhttp, wininet)"]
+        "ciphers, dotnet, ecc_curves, event_logging, hashes, key_exchange, protocols, winhttp, wininet)"]
 
 
 def test_unknown_protocol_suggests():
@@ -89,6 +89,33 @@ def test_cipher_suite_twice_is_a_conflict():
 def test_event_logging_range():
     [message] = problems({"event_logging": 8})
     assert message.startswith("overrides.event_logging: expected 0..7")
+
+
+@pytest.mark.parametrize("section, value", [("event_logging", "\N{SUPERSCRIPT TWO}"),
+                                            ("event_logging", "\N{ARABIC-INDIC DIGIT SEVEN}"),
+                                            ("key_exchange", {"dh_server_min_bits": "\N{SUPERSCRIPT TWO}048"}),
+                                            ("key_exchange", {"dh_server_min_bits": "2048" * 1000})])
+def test_non_ascii_digits_are_not_numbers(section, value):
+    [message] = problems({section: value})
+    assert message.startswith(f"overrides.{section}") and "expected" in message
+
+
+def test_two_spellings_of_one_protocol_are_a_conflict_not_last_wins():
+    assert problems({"protocols": {"tls1_2": "enabled", "TLS 1.2": "disabled"}}) == [
+        "overrides.protocols.TLS 1.2: 'tls1_2' and 'TLS 1.2' both name TLS 1.2; keep one"]
+
+
+def test_ecc_curves_are_named_from_the_catalogue():
+    assert parse_policy({"ecc_curves": ["nistp384", "NistP256"]}).ecc_curves == ("NistP384", "NistP256")
+    [message] = problems({"ecc_curves": ["NistP384", "x25519"]})
+    assert message.startswith("overrides.ecc_curves[1]: unknown ECC curve 'x25519'")
+    assert problems({"ecc_curves": ["NistP384", "nistp384"]}) == [
+        "overrides.ecc_curves[1]: curve NistP384 is listed twice (conflicting order)"]
+
+
+def test_a_user_list_for_winhttp_is_exact_even_over_an_additive_profile_list():
+    base = Policy(winhttp=("tls1_2",), additive=frozenset({"winhttp", "wininet"}))
+    assert parse_policy({"winhttp": ["tls1_2"]}, base=base).additive == frozenset({"wininet"})
 
 
 def test_top_level_must_be_a_mapping():

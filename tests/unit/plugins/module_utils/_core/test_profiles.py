@@ -4,7 +4,11 @@ import pytest
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.builds import WindowsBuild
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import ValidationError
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import PROFILES, resolve_policy
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import (
+    PROFILES,
+    check_policy_arguments,
+    resolve_policy,
+)
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.suites import SUITES
 
 W2019, W2022, W2012R2 = WindowsBuild(17763), WindowsBuild(20348), WindowsBuild(9600)
@@ -14,9 +18,32 @@ def test_enable_turns_tls13_on_only_where_supported_and_leaves_legacy_alone():
     policy = resolve_policy("enable", None, W2022)[0]
     assert policy.protocols["tls1_3"]["server"] == "enabled"
     assert policy.protocols["tls1_0"] == {"client": "unmanaged", "server": "unmanaged"}
-    policy = resolve_policy("enable", None, W2019)[0]
+    policy = resolve_policy("enable", None, WindowsBuild(17763, ubr=3406))[0]
     assert policy.protocols["tls1_3"]["server"] == "unmanaged"
     assert policy.event_logging == 7 and policy.winhttp == ("tls1_0", "tls1_1", "tls1_2")
+    assert policy.additive == frozenset({"winhttp", "wininet"})
+
+
+@pytest.mark.parametrize("build, listed", [
+    (WindowsBuild(7601), ("tls1_0", "tls1_2")),  # 7 offers SSL 3.0/TLS 1.0 by default: stage 1 keeps TLS 1.0
+    (WindowsBuild(17763, ubr=3406), ("tls1_0", "tls1_1", "tls1_2")),
+    (WindowsBuild(17763, ubr=6893), ("tls1_2",)),  # KB5017811 took TLS 1.0/1.1 out of the default
+    (WindowsBuild(19045, ubr=5737), ("tls1_2",)),
+    (WindowsBuild(20348, ubr=2966), ("tls1_0", "tls1_1", "tls1_2", "tls1_3")),
+    (WindowsBuild(22631), ("tls1_2", "tls1_3")),  # Windows 11: TLS 1.2 and 1.3 only
+    (WindowsBuild(26100), ("tls1_2", "tls1_3")),
+])
+def test_enable_never_widens_what_the_os_default_narrowed(build, listed):
+    policy, warnings = resolve_policy("enable", None, build)
+    assert policy.winhttp == listed and policy.wininet == listed
+    assert not warnings
+
+
+def test_enable_without_a_ubr_on_a_kb5017811_build_says_what_it_assumed():
+    policy, [warning] = resolve_policy("enable", None, W2019)
+    assert policy.winhttp == ("tls1_2",)
+    assert warning.startswith("os_build has no UBR: assumed Windows 10 1809 / Windows Server 2019 has the "
+                              "2022-09-20 update or later (KB5017811)")
 
 
 def test_enforce_disables_legacy_on_both_sides_and_cleans_tls13_on_old_builds():
@@ -51,8 +78,14 @@ def test_unknown_profile():
         resolve_policy("enforced", None, W2019)
 
 
+def test_bsi_sets_the_curve_order_to_groups_the_tr_lists_from_windows_10_on():
+    assert resolve_policy("bsi", None, W2019)[0].ecc_curves == ("NistP384", "NistP256")
+    assert "curve25519" not in resolve_policy("bsi", None, W2022)[0].ecc_curves
+    assert resolve_policy("bsi", None, W2012R2)[0].ecc_curves == "unmanaged"  # the curve is in the suite name there
+
+
 def test_profile_list_adapts_to_overrides_with_a_warning():
-    policy, warnings = resolve_policy("enable", {"protocols": {"tls1_0": "disabled"}}, W2019)
+    policy, warnings = resolve_policy("enable", {"protocols": {"tls1_0": "disabled"}}, WindowsBuild(17763, ubr=3406))
     assert policy.winhttp == ("tls1_1", "tls1_2")
     assert warnings == ["winhttp: dropped tls1_0 from the profile's list because the overrides disable them on "
                         "the client side",
@@ -67,7 +100,30 @@ def test_user_written_contradiction_is_a_conflict():
                                      "client side")
 
 
-def test_every_profile_resolves_on_every_modelled_build():
-    for name in PROFILES:
-        for build in (6002, 7601, 9200, 9600, 10240, 14393, 17763, 20348, 22000, 26100):
-            resolve_policy(name, None, WindowsBuild(build))
+@pytest.mark.parametrize("build", [6002, 7601, 9200, 9600, 10240, 14393, 15063, 17763, 19045, 20348, 22000, 22631,
+                                   25398, 26100])
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_every_profile_resolves_on_every_modelled_build_without_surprises(name, build):
+    policy, warnings = resolve_policy(name, None, WindowsBuild(build, ubr=9999))
+    assert warnings == []
+    assert policy.manages_anything()
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({}, "overrides: manages nothing: without a profile, give at least one setting"),
+    ({"protocols": {"tls1_0": "unmanaged"}}, "overrides: manages nothing"),
+    ({"protocols": {"tls1_2": "enabled", "TLS 1.2": "disabled"}}, "overrides.protocols.TLS 1.2: 'tls1_2' and "
+                                                                   "'TLS 1.2' both name TLS 1.2; keep one"),
+    ({"protocols": {"tls1_0": "disabled"}, "winhttp": ["tls1_0", "tls1_2"]}, "overrides.winhttp: lists tls1_0 but"),
+    ({"event_logging": "\N{SUPERSCRIPT TWO}"}, "overrides.event_logging: expected 0..7"),
+])
+def test_argument_errors_are_found_without_a_build(overrides, message):
+    with pytest.raises(ValidationError) as err:
+        check_policy_arguments(None, overrides)
+    assert str(err.value).startswith(message)
+
+
+def test_overrides_on_a_profile_may_be_empty():
+    check_policy_arguments("enforce", {})
+    with pytest.raises(ValidationError, match="profile: unknown profile 'enforced'; did you mean 'enforce'"):
+        check_policy_arguments("enforced", None)

@@ -5,12 +5,14 @@ import pytest
 from ansible_collections.tlsguard.windows.plugins.module_utils._core import registry as r
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import ValidationError
 
+ref = r.ref
+
 
 def test_paths_compare_case_insensitively_and_hives_have_aliases():
-    a = r.ref(r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL", "EventLogging")
-    b = r.ref(r"hklm\system\currentcontrolset\control\securityproviders\schannel\\", "eventlogging")
+    a = ref(r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL", "EventLogging")
+    b = ref(r"hklm\system\currentcontrolset\control\securityproviders\schannel\\", "eventlogging")
     assert a == b and hash(a) == hash(b)
-    assert r.ref(r"HKLM:\SOFTWARE\X", "v").hive == "HKLM"
+    assert ref(r"HKLM:\SOFTWARE\X", "v").hive == "HKLM"
 
 
 def test_unknown_hive_names_the_option():
@@ -19,13 +21,8 @@ def test_unknown_hive_names_the_option():
 
 
 def test_slash_is_part_of_a_key_name():
-    where = r.ref(r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\RC4 128/128", "Enabled")
+    where = ref(r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\RC4 128/128", "Enabled")
     assert where.key.endswith(r"Ciphers\RC4 128/128")
-
-
-def test_wow6432node_paths_use_the_32bit_view():
-    assert r.ref(r"HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319", "x").view == "32"
-    assert r.ref(r"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319", "x").view == "64"
 
 
 def test_typed_comparison():
@@ -60,8 +57,24 @@ def test_snapshot_from_json_reports_every_bad_item():
 
 
 def test_snapshot_applied_and_under():
-    base = r.Snapshot({r.ref(r"HKLM\A\B", "x"): r.dword(1), r.ref(r"HKLM\A\BC", "y"): r.dword(2)})
-    after = base.applied([(r.ref(r"hklm\a\b", "X"), None), (r.ref(r"HKLM\A\B\C", "z"), r.dword(3))])
-    assert r.ref(r"HKLM\A\B", "x") not in after
-    assert set(after.under("HKLM", r"A\B")) == {r.ref(r"HKLM\A\B\C", "z")}
+    base = r.Snapshot({ref(r"HKLM\A\B", "x"): r.dword(1), ref(r"HKLM\A\BC", "y"): r.dword(2)})
+    after = base.applied([(ref(r"hklm\a\b", "X"), None), (ref(r"HKLM\A\B\C", "z"), r.dword(3))])
+    assert ref(r"HKLM\A\B", "x") not in after
+    assert set(after.under("HKLM", r"A\B")) == {ref(r"HKLM\A\B\C", "z")}
     assert len(base) == 2  # the original is untouched
+
+
+def test_the_one_json_shape_of_a_value_has_the_short_hive_and_unsigned_data():
+    where = ref(r"HKEY_LOCAL_MACHINE\SOFTWARE\X", "v")
+    assert r.entry_json(where, r.value_from_json({"type": "REG_DWORD", "data": -1})) == {
+        "hive": "HKLM", "key": r"SOFTWARE\X", "name": "v", "type": "REG_DWORD", "data": 0xFFFFFFFF}
+    assert r.entry_json(where, None) == {"hive": "HKLM", "key": r"SOFTWARE\X", "name": "v", "type": None, "data": None}
+
+
+def test_overlay_sets_and_removes_without_touching_the_base():
+    base = r.Snapshot({ref(r"HKLM\A", "x"): r.dword(1), ref(r"HKLM\A", "y"): r.dword(2)})
+    over = r.Overlay(base, {ref(r"hklm\a", "X"): None, ref(r"HKLM\A", "z"): r.dword(3)})
+    assert set(over) == {ref(r"HKLM\A", "y"), ref(r"HKLM\A", "z")} and len(over) == 2
+    assert over.get(ref(r"HKLM\A", "x")) is None and over[ref(r"HKLM\A", "z")] == r.dword(3)
+    assert base[ref(r"HKLM\A", "x")] == r.dword(1)
+

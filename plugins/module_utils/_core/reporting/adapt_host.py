@@ -12,13 +12,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..builds import WindowsBuild, parse_build
+from ..builds import INSTALLED, MISSING, Hotfixes, WindowsBuild, parse_build
+from ..compliance import Compliance, judge
 from ..desired import Compiled, compile_policy
 from ..errors import ValidationError
-from ..findings import drift_findings
+from ..planner import plan
 from ..profiles import resolve_policy
-from ..protocols import TLS_KEYS
+from ..protocols import PROTOCOLS
 from ..registry import Snapshot
+from ..view import view_of
 from .model import Change, ChangeRecord, Finding, HostState, Kind, Origin, OsInfo, SideStates, Waiver
 from .shapes import InputError, entries, flag, integer, items, mapping, text
 
@@ -69,13 +71,20 @@ def _os(result: Mapping, where: str) -> tuple[OsInfo, WindowsBuild | None]:
         raise InputError(str(err)) from None
     x64 = flag(mapping(result, "facts", where), "x64", f"{where}.facts")
     return info, WindowsBuild(build.build, integer(data, "ubr", f"{where}.os"), build.server,
-                              x64=True if x64 is None else x64)
+                              x64=True if x64 is None else x64, hotfixes=_hotfixes(data, f"{where}.os"))
+
+
+def _hotfixes(data: Mapping, where: str) -> Hotfixes:
+    """The update states tls_info reported (installed/missing/unknown), so the report judges as tls_info did."""
+    states = mapping(data, "hotfixes", where)
+    known = {str(kb): str(state) for kb, state in states.items() if state in (INSTALLED, MISSING)}
+    return Hotfixes(queried=tuple(known), installed=tuple(kb for kb, state in known.items() if state == INSTALLED))
 
 
 def _effective(result: Mapping, where: str) -> tuple[SideStates, ...]:
     data = mapping(result, "effective", where, required=True)
     out = []
-    for key in TLS_KEYS:
+    for key in (p.key for p in PROTOCOLS):
         sides = data.get(key)
         if sides is None:
             continue
@@ -94,9 +103,17 @@ def info_state(result: Mapping, where: str, baseline: Baseline, origin: Origin) 
             values = Snapshot.from_json(items(result, "raw", where), f"{where}.raw")
         except ValidationError as err:
             raise InputError(str(err)) from None
-        drift = len(drift_findings(baseline.compiled(baseline.profile, build), values, baseline.profile))
-        compliant = drift == 0
-        enable_met = not drift_findings(baseline.compiled(STAGE1_PROFILE, build), values, STAGE1_PROFILE)
+        view = view_of(values, build)
+
+        def judged(profile: str) -> Compliance:
+            compiled = baseline.compiled(profile, build).against(values)
+            return judge(view, plan(compiled, values), compiled.categories)
+
+        # Compliance by effect, as tls_info judges it; drift counts only the values whose change alters behaviour.
+        verdict = judged(baseline.profile)
+        compliant = verdict.compliant
+        drift = sum(d.effect for d in verdict.drift)
+        enable_met = judged(STAGE1_PROFILE).compliant
     findings = tuple(Finding(text(f, "severity", loc, "info") or "info", text(f, "code", loc, "") or "",
                              text(f, "message", loc, "") or "")
                      for loc, f in entries(result, "findings", where) if f.get("code") != "drift")

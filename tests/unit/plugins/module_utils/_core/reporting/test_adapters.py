@@ -33,14 +33,14 @@ def test_every_captured_result_is_recognised(task, kind):
 
 
 def test_compliance_judged_again_from_raw_equals_what_tls_info_said():
-    # info_after ran with profile enforce: its own `compliant` and drift findings are the reference.
+    # info_after ran with profile enforce: its own `compliant` and the drift that changes behaviour are the reference.
     for host, results in lab()["hosts"].items():
         if "info_after" not in results:
             continue
         result = results["info_after"]
         state = info_state(result, host, ENFORCE, ORIGIN)
         assert state.compliant is result["compliant"], host
-        assert state.drift == sum(1 for f in result["findings"] if f["code"] == "drift"), host
+        assert state.drift == sum(1 for d in result["drift"] if d["effect"]), host
         assert {(s.protocol, s.client, s.server) for s in state.effective} == \
             {(k, v["client"], v["server"]) for k, v in result["effective"].items()}
         assert state.os.build == result["os"]["build"] and state.os.product == result["os"]["product"]

@@ -3,8 +3,9 @@
 """Run a controller module's ``main()`` in this process the way AnsiballZ does, and capture its JSON answer.
 
 AnsiballZ hands the task's arguments to ``AnsibleModule`` through ``ansible.module_utils.basic._ANSIBLE_ARGS``
-(with the JSON profile in ``_ANSIBLE_PROFILE``) and the module answers by printing one JSON document and exiting (0 for ``exit_json``, 1 for ``fail_json``).
-A traceback that escapes ``main()`` is returned as such, so a test can tell it apart from a clean failure.
+(with the JSON profile in ``_ANSIBLE_PROFILE``) and the module answers by printing one JSON document and exiting
+(0 for ``exit_json``, 1 for ``fail_json``). A traceback that escapes ``main()`` is returned as such, so a test
+can tell it apart from a clean failure.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ansible.module_utils import basic
+from ansible.module_utils import _internal, basic
+from ansible.module_utils.common import warnings
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ class ModuleRun:
     def failed(self) -> bool:
         return self.rc != 0 or bool(self.result.get("failed"))
 
+    @property
+    def warnings(self) -> list[str]:
+        """The warning texts (ansible-core 2.19 returns each as a structured event)."""
+        return [w["event"]["msg"] if isinstance(w, dict) else w for w in self.result.get("warnings", [])]
+
 
 def run_main(main: Callable[[], None], args: dict, check_mode: bool = False, diff: bool = False) -> ModuleRun:
     payload = {"ANSIBLE_MODULE_ARGS": {**args, "_ansible_check_mode": check_mode, "_ansible_diff": diff,
@@ -37,6 +44,11 @@ def run_main(main: Callable[[], None], args: dict, check_mode: bool = False, dif
     basic._ANSIBLE_PROFILE = "legacy"  # the JSON profile AnsiballZ names for modules that declare none
     out = io.StringIO()
     rc = 0
+    # A module process is never the controller, and starts without warnings; this process may have imported
+    # controller code (then warnings would go to the display) and run modules before.
+    controller, _internal.is_controller = _internal.is_controller, False
+    for pending in ("_global_warnings", "_global_deprecations"):
+        getattr(warnings, pending, {}).clear()
     try:
         with contextlib.redirect_stdout(out):
             main()
@@ -46,6 +58,7 @@ def run_main(main: Callable[[], None], args: dict, check_mode: bool = False, dif
         return ModuleRun(rc=-1, traceback=traceback.format_exc())
     finally:
         basic._ANSIBLE_ARGS = basic._ANSIBLE_PROFILE = None
+        _internal.is_controller = controller
     text = out.getvalue()
     try:
         return ModuleRun(rc=rc, result=json.loads(text))

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from ..planner import Change
 from .gpp_writer import render_gpp, same_except_timestamps
-from .text import decode
 from .reg_writer import render_reg
+from .text import decode
 
 FORMATS = ("reg", "gpo")
 

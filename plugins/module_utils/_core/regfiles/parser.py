@@ -30,7 +30,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from ..errors import suggest
-from ..registry import LONG_HIVE, HIVES, RegValue, Snapshot, normalize_key
+from ..registry import HIVES, LONG_HIVE, RegValue, Snapshot, normalize_key
 from .hints import line_hint, show
 from .snapshot import Operation, build_snapshot, control_set_notes, current_control_set
 from .text import BLANKS, HEADERS, decode, read_header, split_lines
@@ -305,7 +305,7 @@ class _Reader:
             if len(parts) > MAX_DEPTH:
                 problem = f"the key path is {len(parts)} levels deep; Windows allows {MAX_DEPTH}"
             elif any(len(part) > MAX_KEY_NAME for part in parts):
-                problem = f"a key name in the path is longer than {MAX_KEY_NAME} characters, which Windows does not allow"
+                problem = f"a key name in the path is longer than {MAX_KEY_NAME} characters (Windows' limit)"
         if problem:
             self.key = None
             if action == "created":

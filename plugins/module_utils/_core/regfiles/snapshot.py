@@ -46,12 +46,15 @@ class ControlSet(NamedTuple):
     assumed: bool  # True when the file does not set SYSTEM\Select\Current itself
 
 
+ASSUMED_CONTROL_SET = ControlSet(1, True)
+
+
 def current_control_set(operations: Sequence[Operation]) -> ControlSet:
     for op in reversed(operations):
         if (op.kind == "set" and op.value is not None and op.value.type == "REG_DWORD"
                 and (op.hive, op.key.casefold(), op.name.casefold()) == _SELECT):
             return ControlSet(op.value.as_int(), False)
-    return ControlSet(1, True)
+    return ASSUMED_CONTROL_SET
 
 
 def control_set_notes(operations: Sequence[Operation], current: ControlSet) -> list[tuple[int, str]]:
@@ -112,7 +115,7 @@ def _deleted_after(roots: dict[str, list], hive: str, key_cf: str) -> int:
 
 
 def build_snapshot(operations: Iterable[Operation], base: Snapshot | None = None,
-                   current: ControlSet = ControlSet(1, True)) -> Snapshot:
+                   current: ControlSet = ASSUMED_CONTROL_SET) -> Snapshot:
     """The values present after importing ``operations`` on top of ``base`` (default: nothing)."""
     # (hive, key casefolded, name casefolded) -> (position, hive, key, name, value); base values come first.
     values: dict[tuple[str, str, str], tuple[int, str, str, str, RegValue]] = {

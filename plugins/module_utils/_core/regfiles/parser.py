@@ -24,6 +24,7 @@ are capped, with a count of the rest, so a file of millions of bad lines yields 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,9 +33,9 @@ from typing import NamedTuple
 from ..errors import suggest
 from ..registry import HIVES, LONG_HIVE, RegValue, Snapshot, normalize_key
 from .hints import line_hint, show
-from .snapshot import Operation, build_snapshot, control_set_notes, current_control_set
+from .snapshot import Operation, build_snapshot, bulk, control_set_notes, current_control_set
 from .text import BLANKS, HEADERS, decode, read_header, split_lines
-from .values import DroppedValue, PendingHex, UnmodelledValue, parse_data, read_quoted
+from .values import DroppedValue, PendingHex, UnmodelledValue, parse_data, quick_value, read_quoted
 
 MAX_ISSUES = 100
 MAX_KEY_NAME = 255
@@ -42,6 +43,7 @@ MAX_DEPTH = 512
 MAX_VALUE_NAME = 16383
 _HIVE_BY_LONG_NAME = {long_name: short for short, long_name in LONG_HIVE.items()}
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+_BLANK_AT_EDGE = re.compile(r"(?:^|\\)\s|\s(?:\\|$)")  # white space at the start or end of a key name
 
 __all__ = ["Issue", "Operation", "RegFile", "parse_regfile"]
 
@@ -87,7 +89,8 @@ class RegFile:
 
     def snapshot(self, base: Snapshot | None = None) -> Snapshot:
         """The values present after importing this file on top of ``base`` (default: nothing)."""
-        return build_snapshot(self.operations, base, current_control_set(self.operations))
+        with bulk():
+            return build_snapshot(self.operations, base, current_control_set(self.operations))
 
 
 class _Key(NamedTuple):
@@ -129,6 +132,7 @@ class _Reader:
         self.pending: PendingHex | None = None
 
     def read(self, lines: Sequence[str]) -> None:
+        add = self.result.operations.append
         for number, line in enumerate(islice(lines, 1, None), start=2):
             if self.pending is not None:
                 self._continue_hex(number, line)
@@ -137,7 +141,15 @@ class _Reader:
             if not text:
                 continue
             first = text[0]
-            if first == '"' or first == "@":
+            if first == '"':
+                # The common case inline (an export has a value on most lines); _value_line does the rest.
+                quick = quick_value(text)
+                key = self.key
+                if quick is not None and key is not None and len(quick[0]) <= MAX_VALUE_NAME:
+                    add(Operation(number, "set", key.hive, key.key, quick[0], quick[1]))
+                else:
+                    self._value_line(number, text)
+            elif first == "@":
                 self._value_line(number, text)
             elif first == "[":
                 self._key_line(number, text)
@@ -149,6 +161,10 @@ class _Reader:
 
     # -- values ----------------------------------------------------------------------------------------------
     def _value_line(self, number: int, text: str) -> None:
+        quick = quick_value(text)
+        if quick is not None:
+            self._add(number, *quick)
+            return
         if text[0] == "@":
             name: str | None = ""
             after = 1
@@ -304,7 +320,7 @@ class _Reader:
             parts = path.split("\\")
             if len(parts) > MAX_DEPTH:
                 problem = f"the key path is {len(parts)} levels deep; Windows allows {MAX_DEPTH}"
-            elif any(len(part) > MAX_KEY_NAME for part in parts):
+            elif max(map(len, parts)) > MAX_KEY_NAME:
                 problem = f"a key name in the path is longer than {MAX_KEY_NAME} characters (Windows' limit)"
         if problem:
             self.key = None
@@ -314,15 +330,16 @@ class _Reader:
             self.result.error(number, problem if action == "created" else f"{problem}; the key is not deleted")
             return None
         assert hive is not None
-        self._check_spaces(number, parts)
-        return _Key(hive, normalize_key(path))
+        if _BLANK_AT_EDGE.search(path):
+            self._warn_spaces(number, parts)
+        if path.startswith("\\") or path.endswith("\\") or "\\\\" in path:
+            path = normalize_key(path)
+        return _Key(hive, path)
 
-    def _check_spaces(self, number: int, parts: list[str]) -> None:
-        for part in parts:
-            if part != part.strip():
-                self.result.warn(number, f"the key name '{show(part)}' has a space at its start or end; Windows keeps "
-                                         f"it, so this is not the key '{show(part.strip())}'")
-                return
+    def _warn_spaces(self, number: int, parts: list[str]) -> None:
+        part = next((part for part in parts if part != part.strip()), "")
+        self.result.warn(number, f"the key name '{show(part)}' has a space at its start or end; Windows keeps it, so "
+                                 f"this is not the key '{show(part.strip())}'")
 
     def _skip(self, number: int, why: str) -> None:
         previous = self.key if self.key is not None else (
@@ -363,7 +380,8 @@ def parse_regfile(raw: bytes) -> RegFile:
     result.format = header.format
     if header.warning:
         result.warn(1, header.warning)
-    _Reader(result, wide=header.format != "REGEDIT4").read(lines)
+    with bulk():
+        _Reader(result, wide=header.format != "REGEDIT4").read(lines)
     for line, note in control_set_notes(result.operations, current_control_set(result.operations)):
         result.warn(line, note)
     return result

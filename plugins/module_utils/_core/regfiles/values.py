@@ -38,9 +38,12 @@ _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 _BLANKS = " \t"
 _DWORD = re.compile(r"[ \t]*([0-9a-fA-F]{1,8})[ \t]*(?:;.*)?", re.S)
 _HEX_TYPE = re.compile(r"hex\(([0-9a-fA-F]+)\):")
-_HEX_PLAIN = re.compile(r"(?:[0-9a-fA-F]{2},)*(?:[0-9a-fA-F]{2})?")
-_HEX_CONTINUED = re.compile(r"(?:[0-9a-fA-F]{2},)*\\")
 _HEX_BYTE = re.compile(r"[ \t]*([0-9a-fA-F]*)")
+# The two value lines regedit exports most, without blanks or comments; everything else takes the general path.
+_QUICK = re.compile(r'"([^"\\]*)"=(?:dword:([0-9a-fA-F]{1,8})|"((?:[^"\\]|\\.)*)")', re.S)
+_ESCAPE = re.compile(r"\\(.)", re.S)  # split() on it keeps the escaped characters: "".join() unescapes
+_DWORDS: dict[str, RegValue] = {}  # RegValues are immutable: the common DWORDs are built once
+_DWORD_CACHE = 4096
 
 
 class DroppedValue(Exception):
@@ -87,12 +90,41 @@ def _after_data_problem(rest: str) -> str:
     return f"text after the data ('{show(rest, 20)}') makes regedit drop the value (a ';' comment is allowed)"
 
 
+def dword_value(digits: str) -> RegValue:
+    """The REG_DWORD of 1 to 8 ASCII hex digits (already checked)."""
+    value = _DWORDS.get(digits)
+    if value is None:
+        value = RegValue("REG_DWORD", int(digits, 16))
+        if len(_DWORDS) < _DWORD_CACHE:
+            _DWORDS[digits] = value
+    return value
+
+
+def quick_value(text: str) -> tuple[str, RegValue] | None:
+    """(name, value) for a plain ``"name"=dword:...`` or ``"name"="text"`` line; None for anything else."""
+    match = _QUICK.fullmatch(text)
+    if match is None:
+        return None
+    name, digits, string = match.groups()
+    if digits is not None:
+        return name, dword_value(digits)
+    return name, RegValue("REG_SZ", "".join(_ESCAPE.split(string)) if "\\" in string else string)
+
+
 def read_hex(text: str) -> tuple[bytes, bool]:
     """Bytes of one line of hex data and whether a ``\\`` continues it on the next line. Raises DroppedValue."""
-    if _HEX_PLAIN.fullmatch(text):
-        return bytes.fromhex(text.replace(",", "")), False
-    if _HEX_CONTINUED.fullmatch(text):
-        return bytes.fromhex(text[:-1].replace(",", "")), True
+    more = text.endswith("\\")
+    body = text[:-1] if more else text
+    size = len(body)
+    # Well-formed data, as regedit writes it: two hex digits per byte, a comma after each but (maybe) the last.
+    expected = size // 3 + (size % 3 == 2)
+    if (size % 3 == 0 or (size % 3 == 2 and not more)) and body[2::3] == "," * (size // 3):
+        try:
+            data = bytes.fromhex(body.replace(",", ""))
+        except ValueError:  # a non-hex character: the general reader says which
+            data = b""
+        if len(data) == expected:  # fromhex skips white space; then it was not two digits per byte
+            return data, more
     return _read_hex_slowly(text)
 
 
@@ -199,7 +231,7 @@ def parse_data(data: str, wide: bool, line: int = 0, name: str = "") -> RegValue
         match = _DWORD.fullmatch(data, 6)
         if match is None:
             raise DroppedValue(_dword_problem(data[6:]))
-        return RegValue("REG_DWORD", int(match.group(1), 16))
+        return dword_value(match.group(1))
     if data.startswith("hex:"):
         code, body = 3, data[4:]
     elif data.startswith("hex("):

@@ -11,7 +11,7 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo demo-regfile bench-scan bench-lab record-fixtures test setup setup-latest lint typecheck unit functional \
+.PHONY: demo demo-regfile bench-scan bench-lab bench-regfile corpus-regfile record-fixtures test setup setup-latest lint typecheck unit functional \
 	lab-tests sanity collection-link clean
 
 $(STAMP): requirements.txt tests/requirements.txt lab/pyproject.toml
@@ -88,6 +88,16 @@ bench-scan: setup
 # Lab benchmarks, e.g. make bench-lab ARGS="audit --hosts 100" (see docs/performance.md).
 bench-lab: setup
 	$(PYMOD).perf.bench_lab $(ARGS)
+
+# The offline .reg audit: parse + evaluate throughput up to 200k lines, 1,000 exports as one task vs 1,000 tasks
+# (several minutes; see docs/regfile.md), e.g. make bench-regfile ARGS="throughput --lines 10000 100000".
+bench-regfile: setup
+	$(PYMOD).perf.bench_regfile $(ARGS)
+
+# How many files of the real-world corpus (../shared/corpus/regfiles, or $$TLSGUARD_REGFILE_CORPUS) come out compliant
+# and how many findings they get, per build (docs/regfile.md).
+corpus-regfile: setup
+	$(PYMOD).perf.regfile_corpus $(ARGS)
 
 # Re-record the host replies the action plugin unit tests replay (after a change of the host module's contract).
 record-fixtures: setup

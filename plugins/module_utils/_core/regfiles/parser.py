@@ -165,15 +165,10 @@ class _Reader:
         if quick is not None:
             self._add(number, *quick)
             return
-        if text[0] == "@":
-            name: str | None = ""
-            after = 1
-        else:
-            name, after = read_quoted(text, 1)
-            if name is None:
-                self.result.error(number, f"the value name {show(text)} is not closed by '\"'; regedit ignores "
-                                          "the line")
-                return
+        name, after = ("", 1) if text[0] == "@" else read_quoted(text, 1)
+        if name is None:
+            self.result.error(number, f"the value name {show(text)} is not closed by '\"'; regedit ignores the line")
+            return
         rest = text[after:].lstrip(BLANKS)
         if not rest.startswith("="):
             self.result.error(number, f"value \"{show(name)}\": no '=' after the name, so regedit ignores the line")

@@ -7,6 +7,8 @@ import signal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.tlsguard.windows.plugins.modules import tls_regfile
 from ansible_collections.tlsguard.windows.tests.harness.module_main import run_main
@@ -140,8 +142,8 @@ def test_a_list_with_its_own_builds_and_a_missing_file(tmp_path):
     run = task(src=[str(folder / "web01.reg"), {"path": str(folder / "web01.reg"), "os_build": "9600"},
                     str(folder / "gone.reg")])
     assert run.failed and run.result["changed"] is False
-    assert run.result["msg"] == f"src: 1 of 3 exports could not be read: {folder / 'gone.reg'} ({folder / 'gone.reg'} " \
-                                "does not exist)"
+    gone = folder / "gone.reg"
+    assert run.result["msg"] == f"src: 1 of 3 exports could not be read: {gone} ({gone} does not exist)"
     first, second, third = run.result["files"]
     assert first["os"]["build"] == 17763 and second["os"]["build"] == 9600
     assert third == {"src": str(folder / "gone.reg"), "failed": True,
@@ -240,3 +242,33 @@ def test_the_delta_of_one_export_is_rendered(tmp_path):
     run = task(src=str(src), profile="enforce", dest=str(tmp_path / "Registry.xml"))
     assert run.result["format"] == "gpo" and run.result["changed"] is True and run.result["compliant"] is False
     assert not [c for c in run.result["changes"] if c["path"].endswith("TLS 1.0\\Server") and c["name"] == "Enabled"]
+
+
+# -- argument fuzzing (issue 16 item 7): no argument set makes a traceback ---------------------------------------
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 99999), st.text(max_size=12),
+                    st.sampled_from(["17763", "10.0.20348", "\u00b2", "a.reg", "exports", "~/x.reg"]))
+exports = st.one_of(scalars, st.dictionaries(st.sampled_from(["path", "os_build", "server", "pth"]), scalars,
+                                             max_size=3))
+
+
+@settings(max_examples=150, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(src=st.one_of(exports, st.lists(exports, max_size=4)), os_build=scalars,
+       profile=st.sampled_from([None, "enforce", "enforcee"]), strict=st.booleans())
+def test_no_argument_set_ends_in_a_traceback(tmp_path_factory, src, os_build, profile, strict):
+    folder = tmp_path_factory.mktemp("fuzz")
+    disables_tls10(folder / "a.reg")
+    (folder / "exports").mkdir()
+    disables_tls10(folder / "exports" / "b.reg")
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        args = {k: v for k, v in {"src": src, "os_build": os_build, "profile": profile, "strict": strict}.items()
+                if v is not None}
+        run = run_main(tls_regfile.main, args)
+    finally:
+        os.chdir(cwd)
+    assert run.traceback is None, run.traceback
+    if run.failed:
+        assert run.result.get("changed", False) is False
+        assert "Traceback" not in run.result["msg"] and "Error:" not in run.result["msg"]

@@ -21,11 +21,17 @@ import os
 import stat
 import tempfile
 
-__all__ = ["FileProblem", "check_writable", "read_existing", "read_source", "write_atomic"]
+__all__ = ["FileProblem", "check_writable", "expand_path", "read_existing", "read_source", "write_atomic"]
 
 
 class FileProblem(Exception):
     """A message for the user about a file (without the option name; the caller adds it)."""
+
+
+def expand_path(path: object) -> str:
+    """``~`` and environment variables expanded, as Ansible does for options of type path (for paths given in a
+    list or dict, which Ansible leaves alone)."""
+    return os.path.expanduser(os.path.expandvars(str(path)))
 
 
 def _kind(mode: int) -> str | None:

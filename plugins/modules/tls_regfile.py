@@ -338,6 +338,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.registry im
 from ansible_collections.tlsguard.windows.plugins.module_utils._files import (
     FileProblem,
     check_writable,
+    expand_path,
     read_existing,
     read_source,
     write_atomic,
@@ -380,10 +381,6 @@ class Export:
 
 
 # -- which exports ------------------------------------------------------------------------------------------------
-def _expand(path: object) -> str:
-    return os.path.expanduser(os.path.expandvars(str(path)))
-
-
 def _folder_exports(folder: str, named: Export) -> list[Export]:
     try:
         names = sorted(entry.name for entry in os.scandir(folder)
@@ -408,10 +405,10 @@ def _item(item: object, option: str, params: dict) -> Export:
         if server is not None and not isinstance(server, bool):
             raise TaskFailure(f"{option}.server: expected true or false, got {server!r}")
         if "os_build" in item:
-            return Export(_expand(item["path"]), item["os_build"], server, option, f"{option}.os_build")
-        return Export(_expand(item["path"]), params["os_build"], server, option)
+            return Export(expand_path(item["path"]), item["os_build"], server, option, f"{option}.os_build")
+        return Export(expand_path(item["path"]), params["os_build"], server, option)
     if isinstance(item, str) and item:
-        return Export(_expand(item), params["os_build"], params["server"], option)
+        return Export(expand_path(item), params["os_build"], params["server"], option)
     raise TaskFailure(f"{option}: expected the path of a .reg file or folder, or a dict with {', '.join(EXPORT_KEYS)}, "
                       f"got {type(item).__name__} {str(item)[:60]!r}")
 

@@ -57,7 +57,7 @@ def realistic_export(target_lines: int, seed: int = 7) -> bytes:
     key = 0
     while len(lines) < target_lines:
         key += 1
-        path = "\\".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6)))
+        path = "\\".join(rng.choice(WORDS) for _level in range(rng.randint(2, 6)))
         lines.append(f"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\{path}\\Item{key}]")
         for index in range(rng.randint(1, 6)):
             kind = rng.random()
@@ -92,7 +92,7 @@ def throughput(sizes: list[int], repeat: int) -> None:
     for size in sizes:
         raw = realistic_export(size)
         lines = raw.decode("utf-16-le").count("\r\n") + 1
-        best = min((audit_once(raw, compiled) for _ in range(repeat)), key=sum)
+        best = min((audit_once(raw, compiled) for _run in range(repeat)), key=sum)
         print(f"{lines:>8} {len(raw) / 1e6:>6.1f} {best[0]:>8.3f} {best[1]:>10.3f} {lines / sum(best):>10.0f}")
 
 
@@ -117,18 +117,19 @@ def fleet(exports: int, modes: list[str]) -> None:
             (folder / f"host{index:04d}.reg").write_bytes(realistic_export(40, seed=index))
         args = 'os_build: "17763"\n        profile: enforce'
         if "folder" in modes:
-            seconds = _playbook(Path(scratch), f"    - tlsguard.windows.tls_regfile:\n        src: {folder}\n"
-                                                f"        {args}\n")
+            task = f"    - tlsguard.windows.tls_regfile:\n        src: {folder}\n        {args}\n"
+            seconds = _playbook(Path(scratch), task)
             print(f"one task, src: folder of {exports} exports: {seconds:.1f} s")
         if "tasks" in modes:
-            seconds = _playbook(Path(scratch), "    - tlsguard.windows.tls_regfile:\n        src: \"{{ item }}\"\n"
-                                                f"        {args}\n      loop: \"{{{{ query('ansible.builtin."
-                                                f"fileglob', '{folder}/*.reg') }}}}\"\n")
+            loop = f"\"{{{{ query('ansible.builtin.fileglob', '{folder}/*.reg') }}}}\""
+            task = (f"    - tlsguard.windows.tls_regfile:\n        src: \"{{{{ item }}}}\"\n        {args}\n"
+                    f"      loop: {loop}\n")
+            seconds = _playbook(Path(scratch), task)
             print(f"{exports} tasks (a loop, one export each): {seconds:.1f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     sub = parser.add_subparsers(dest="part")
     rate = sub.add_parser("throughput")
     rate.add_argument("--lines", type=int, nargs="+", default=[1000, 10000, 50000, 100000, 200000])

@@ -29,8 +29,9 @@ BUILDS = ("9600", "17763", "20348")
 def corpus_dir() -> Path | None:
     """The corpus folder, or None where this machine does not have it."""
     configured = os.environ.get("TLSGUARD_REGFILE_CORPUS")
-    candidates = [Path(configured)] if configured else [ROOT.parent / "shared" / "corpus" / "regfiles",
-                                                         ROOT.parents[1] / "shared" / "corpus" / "regfiles"]
+    shared = ("shared", "corpus", "regfiles")
+    candidates = [Path(configured)] if configured else [ROOT.parent.joinpath(*shared),
+                                                        ROOT.parents[1].joinpath(*shared)]
     return next((path for path in candidates if path.is_dir()), None)
 
 
@@ -57,7 +58,7 @@ def figures(files: list[Path], builds: tuple[str, ...], profile: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--profile", default="enforce")
     parser.add_argument("--builds", nargs="+", default=list(BUILDS))
     args = parser.parse_args(argv)

@@ -220,7 +220,8 @@ class _Reader:
 
     def _continue_hex(self, number: int, line: str) -> None:
         pending = self.pending
-        assert pending is not None
+        if pending is None:
+            return
         text = line.lstrip(BLANKS)
         if not text or text[0] == ";":  # blank and comment lines inside continued data are skipped
             return
@@ -309,6 +310,7 @@ class _Reader:
         head, _sep, path = inner.partition("\\")
         hive = _HIVE_BY_LONG_NAME.get(head.upper()) if head.isascii() else None
         problem = None
+        parts: list[str] = []
         if hive is None:
             problem = _hive_problem(head)
         else:
@@ -324,7 +326,8 @@ class _Reader:
                 problem += "; the key is not created and the values below it are not imported"
             self.result.error(number, problem if action == "created" else f"{problem}; the key is not deleted")
             return None
-        assert hive is not None
+        if hive is None:  # unreachable: an unknown hive is a problem above; this tells the type checker
+            return None
         if _BLANK_AT_EDGE.search(path):
             self._warn_spaces(number, parts)
         if path.startswith("\\") or path.endswith("\\") or "\\\\" in path:

@@ -161,4 +161,4 @@ def build_snapshot(operations: Iterable[Operation], base: Snapshot | None = None
             if item[0] > deleted[key_of]:
                 survivors[where] = item
         values = survivors
-    return Snapshot({RegRef(hive, key, name): value for _, hive, key, name, value in values.values()})
+    return Snapshot({RegRef(hive, key, name): value for _position, hive, key, name, value in values.values()})

@@ -77,8 +77,9 @@ def read_header(lines: list[str]) -> Header:
     trimmed = first.rstrip(BLANKS)
     if trimmed in HEADERS:
         # Wine's regedit compares the whole line and refuses this; Windows' behaviour is not documented.
-        return Header(HEADERS[trimmed], warning=f"the header line ends in spaces or tabs; Wine's regedit refuses "
-                                               f"such a file and Windows may too: remove them after '{trimmed}'")
+        warning = (f"the header line ends in spaces or tabs; Wine's regedit refuses such a file and Windows may too: "
+                   f"remove them after '{trimmed}'")
+        return Header(HEADERS[trimmed], warning=warning)
     return Header(None, refusal=_header_problem(first, lines))
 
 

@@ -134,8 +134,7 @@ def _read_hex_slowly(text: str) -> tuple[bytes, bool]:
     pos = 0
     while pos < len(text):
         match = _HEX_BYTE.match(text, pos)
-        assert match is not None  # the pattern matches the empty string
-        digits, after = match.group(1), match.end()
+        digits, after = (match.group(1), match.end()) if match else ("", pos)  # it matches even the empty string
         if not digits:
             if text.startswith("\\", after):
                 if not _only_comment_after(text[after + 1:]):

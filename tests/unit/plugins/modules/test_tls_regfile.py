@@ -203,7 +203,7 @@ def test_a_missing_folder_fails_in_check_mode_too_and_nothing_changed(tmp_path, 
 
 @pytest.mark.parametrize("check_mode", [False, True])
 @pytest.mark.parametrize("make, kind", [
-    (lambda p: os.mkfifo(p), "a FIFO (named pipe)"),
+    (os.mkfifo, "a FIFO (named pipe)"),
     (lambda p: p.mkdir(), "a directory"),
 ])
 def test_a_fifo_or_directory_as_dest_is_refused_without_blocking(tmp_path, no_hang, make, kind, check_mode):

@@ -51,8 +51,8 @@ def lines(draw):
 def reg_files(draw):
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=600))
-    text = draw(st.sampled_from(["\r\n", "\n", "\r"])).join([draw(st.sampled_from(HEADERS)), *draw(st.lists(lines(),
-                                                                                                     max_size=40))])
+    body = draw(st.lists(lines(), max_size=40))
+    text = draw(st.sampled_from(["\r\n", "\n", "\r"])).join([draw(st.sampled_from(HEADERS)), *body])
     encoding = draw(st.sampled_from(["utf-16-le-bom", "utf-16-le", "utf-16-be", "utf-8", "utf-8-sig", "cp1252"]))
     if encoding == "utf-16-le-bom":
         return b"\xff\xfe" + text.encode("utf-16-le", "surrogatepass")

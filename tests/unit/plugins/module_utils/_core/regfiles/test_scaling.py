@@ -24,8 +24,8 @@ def values_in_one_key(n: int) -> str:
 
 
 def continuation_lines(n: int) -> str:
-    return f'[{KEY}]\r\n"Blob"=hex:' + "".join("00,11,22,33,44,55,66,77,88,99,aa,bb,cc,dd,ee,ff,\\\r\n  "
-                                                   for _ in range(n)) + "00\r\n"
+    line = "00,11,22,33,44,55,66,77,88,99,aa,bb,cc,dd,ee,ff,\\\r\n  "
+    return f'[{KEY}]\r\n"Blob"=hex:' + line * n + "00\r\n"
 
 
 def deleted_keys(n: int) -> str:
@@ -39,7 +39,7 @@ def unreadable_lines(n: int) -> str:
 def seconds(body: str) -> float:
     raw = b"\xff\xfe" + (HEAD + body).encode("utf-16-le")
     best = float("inf")
-    for _ in range(3):
+    for _run in range(3):
         start = time.perf_counter()
         parse_regfile(raw).snapshot()
         best = min(best, time.perf_counter() - start)

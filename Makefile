@@ -13,7 +13,7 @@ export NO_PROXY := 127.0.0.1,localhost
 
 .PHONY: demo demo-regfile bench-scan bench-lab bench-usage record-fixtures test setup setup-latest lint \
 	typecheck unit functional lab-tests sanity collection-link clean bench-report record-report-fixtures browser \
-	docs-screenshot
+	docs-screenshot bench-regfile corpus-regfile
 
 $(STAMP): requirements.txt tests/requirements.txt lab/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -110,6 +110,16 @@ bench-report: setup
 # Re-record the registered tls_* results the report tests read (tests/unit/.../reporting/fixtures).
 record-report-fixtures: setup
 	$(PYMOD).unit.plugins.module_utils._core.reporting.record_results
+
+# The offline .reg audit: parse + evaluate throughput up to 200k lines, 1,000 exports as one task vs 1,000 tasks
+# (several minutes; see docs/regfile.md), e.g. make bench-regfile ARGS="throughput --lines 10000 100000".
+bench-regfile: setup
+	$(PYMOD).perf.bench_regfile $(ARGS)
+
+# How many files of the real-world corpus (../shared/corpus/regfiles, or $$TLSGUARD_REGFILE_CORPUS) come out compliant
+# and how many findings they get, per build (docs/regfile.md).
+corpus-regfile: setup
+	$(PYMOD).perf.regfile_corpus $(ARGS)
 
 # Re-record the host replies the action plugin unit tests replay (after a change of the host module's contract).
 record-fixtures: setup

@@ -1,10 +1,17 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reading and replacing a destination file safely, for the controller modules that write files.
+"""Reading and writing the files controller modules are given, safely.
 
-Never through a symbolic link (a link planted at the destination could point anywhere), never into a directory,
-FIFO or device, and atomically: the new content goes to a unique file created exclusively in the same folder, is
-flushed to disk, and replaces the destination with one rename, so a reader sees the old file or the new one."""
+- ``write_atomic`` writes a unique temporary file, created exclusively (O_EXCL) in the destination's folder, and
+  renames it over the destination: a reader sees the old file or the new one, a name planted next to the
+  destination (a symbolic link to some victim file) is never opened, and a destination that is a symbolic link is
+  replaced by the file, never written through.
+- ``read_existing``/``read_source`` read regular files only, never more than a limit, and never block on a FIFO.
+- A directory, FIFO, device or socket as destination is refused with a message (FileProblem) before anything is
+  written; ``check_writable`` makes the same checks for check mode, so it predicts what a real run would hit.
+
+Not part of the core: this is the I/O the core must not do.
+"""
 
 from __future__ import annotations
 
@@ -14,82 +21,124 @@ import os
 import stat
 import tempfile
 
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import TlsGuardError
+__all__ = ["FileProblem", "check_writable", "expand_path", "read_existing", "read_source", "write_atomic"]
 
 
-class DestError(TlsGuardError):
-    """The destination cannot be read or written; the message names the option and the path."""
+class FileProblem(Exception):
+    """A message for the user about a file (without the option name; the caller adds it)."""
 
 
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
-                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
-        if test(mode):
-            return name
-    return "not a regular file"
+def expand_path(path: object) -> str:
+    """``~`` and environment variables expanded, as Ansible does for options of type path (for paths given in a
+    list or dict, which Ansible leaves alone)."""
+    return os.path.expanduser(os.path.expandvars(str(path)))
 
 
-def read_existing(path: str, option: str = "dest") -> bytes | None:
-    """The current content of ``path``, None when it does not exist; anything but a regular file is an error."""
+def _kind(mode: int) -> str | None:
+    """'a directory', 'a FIFO'... for what cannot be written as a file; None for a regular file or a link."""
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+
+
+def _folder(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))
+
+
+def check_writable(path: str) -> None:
+    """Raise FileProblem when ``write_atomic(path, ...)`` would fail for a reason known in advance."""
+    folder = _folder(path)
+    if not os.path.isdir(folder):
+        raise FileProblem(f"the folder {folder} does not exist")
     try:
-        info = os.lstat(path)
+        kind = _kind(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        kind = None
+    except OSError as err:
+        raise FileProblem(f"cannot look at {path}: {err.strerror}") from None
+    if kind:
+        raise FileProblem(f"{path} is {kind}; only a regular file can be written there")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise FileProblem(f"cannot create files in {folder}: permission denied")
+
+
+def _read(path: str, limit: int, follow_links: bool) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags)
+    info = os.fstat(descriptor)
+    kind = _kind(info.st_mode)
+    if kind or info.st_size > limit:
+        os.close(descriptor)
+        raise FileProblem(f"{path} is {kind}, not a regular file" if kind
+                          else f"{path} is {info.st_size} bytes; at most {limit} are read")
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileProblem(f"{path} is larger than {limit} bytes; at most {limit} are read")
+    return data
+
+
+def read_existing(path: str, limit: int) -> bytes | None:
+    """The content of the regular file at ``path``; None when there is none (nothing, or a symbolic link, which
+    ``write_atomic`` replaces rather than follows)."""
+    try:
+        return _read(path, limit, follow_links=False)
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise DestError(f"{option}: cannot read {path}: {err.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise DestError(f"{option}: {path} is {_kind(info.st_mode)}; give the path of a regular file (it is "
-                        "replaced, never followed or written into)")
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as err:
         if err.errno == errno.ELOOP:
-            raise DestError(f"{option}: {path} is a symbolic link; it is never followed") from None
-        raise DestError(f"{option}: cannot read {path}: {err.strerror}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):  # swapped after the lstat
-            raise DestError(f"{option}: {path} is not a regular file any more")
-        chunks = []
-        while chunk := os.read(handle, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(handle)
+            return None
+        raise FileProblem(f"cannot read {path}: {err.strerror}") from None
 
 
-def write_atomic(path: str, content: bytes, option: str = "dest") -> None:
-    """Replace ``path`` with ``content``; an existing file keeps its permissions, a new one gets 0666 - umask."""
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise DestError(f"{option}: the directory {parent} does not exist")
-    read_existing(path, option)  # refuses links, directories, FIFOs and devices before anything is written
+def read_source(path: str, limit: int) -> bytes:
+    """The content of the regular file at ``path`` (links followed: a source is only read)."""
     try:
-        mode = stat.S_IMODE(os.lstat(path).st_mode)
+        return _read(path, limit, follow_links=True)
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=parent)
+        raise FileProblem(f"{path} does not exist") from None
     except OSError as err:
-        raise DestError(f"{option}: cannot create a file in {parent}: {err.strerror}") from None
+        raise FileProblem(f"cannot read {path}: {err.strerror}") from None
+
+
+def _mode_for(path: str) -> int:
+    """The permissions the new file gets: those of the file it replaces, else what the umask allows."""
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode):
+            return stat.S_IMODE(info.st_mode)
+    except OSError:
+        pass
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename; raise FileProblem (and leave ``path`` as it was) on failure."""
+    check_writable(path)
+    folder = _folder(path)
+    mode = _mode_for(path)
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise FileProblem(f"cannot create a temporary file in {folder}: {err.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), mode)
+        os.replace(temporary, path)
     except OSError as err:
         with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise DestError(f"{option}: cannot write {path}: {err.strerror}") from None
-    try:
-        directory = os.open(parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):  # some file systems cannot sync a directory; the rename stands
-            os.fsync(directory)
-    finally:
-        os.close(directory)
+            os.unlink(temporary)
+        raise FileProblem(f"cannot write {path}: {err.strerror}") from None

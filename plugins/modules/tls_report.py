@@ -217,7 +217,12 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.f
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.model import SCHEMA, FleetReport
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.shapes import iso
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.reporting.summary import summarize
-from ansible_collections.tlsguard.windows.plugins.module_utils._files import read_existing, write_atomic
+from ansible_collections.tlsguard.windows.plugins.module_utils._files import (
+    FileProblem,
+    check_writable,
+    read_existing,
+    write_atomic,
+)
 
 ARGUMENT_SPEC = dict(
     results=dict(type="raw"),
@@ -229,6 +234,10 @@ ARGUMENT_SPEC = dict(
     format=dict(type="list", elements="str", choices=list(FORMATS)),
     title=dict(type="str", default=DEFAULT_TITLE),
 )
+
+
+# An old report is read to compare it with the new one; a report of 100,000 hosts is a few hundred MB.
+MAX_OLD_BYTES = 1024 * 1024 * 1024
 
 
 class SourceError(TlsGuardError):
@@ -285,7 +294,11 @@ def write(module: AnsibleModule, report: FleetReport, result: dict) -> None:
                           "or .html")
     before: dict | None = None
     for output in outputs(params["dest"], list(dict.fromkeys(names))):
-        old = read_existing(output.path)
+        try:
+            old = read_existing(output.path, MAX_OLD_BYTES)
+            check_writable(output.path)  # check mode predicts what the real run would hit
+        except FileProblem as problem:
+            raise SourceError(f"dest: {problem}") from None
         same = False
         if old is not None:
             before = before or output.format.document(old)
@@ -293,7 +306,10 @@ def write(module: AnsibleModule, report: FleetReport, result: dict) -> None:
             same = old == output.render(replace(report, generated_at=stamp) if stamp else report)
         result["files"].append({"path": output.path, "format": output.format.name, "changed": not same})
         if not same and not module.check_mode:
-            write_atomic(output.path, output.render(report))
+            try:
+                write_atomic(output.path, output.render(report))
+            except FileProblem as problem:
+                raise SourceError(f"dest: {problem}") from None
     result["changed"] = any(f["changed"] for f in result["files"])
     if result["changed"] and module._diff:
         result["diff"] = {"before": _summary_text(before), "after": _summary_text({"summary": result["summary"]}),

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from ..planner import Change
 from .gpp_writer import render_gpp, same_except_timestamps
-from .parser import decode
 from .reg_writer import render_reg
+from .text import decode
 
 FORMATS = ("reg", "gpo")
 
@@ -27,4 +27,4 @@ def same_content(old: bytes, new: bytes, fmt: str) -> bool:
 
 def as_text(data: bytes) -> str:
     """Readable text of either format, for a diff."""
-    return decode(data)[0].replace("\r\n", "\n")
+    return decode(data).text.replace("\r\n", "\n")

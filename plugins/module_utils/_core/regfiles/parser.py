@@ -1,28 +1,51 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Parse ``.reg`` files (``reg export``/regedit) tolerantly: every problem names its line, and one bad line
-never stops the rest of the file from being read.
+"""Read a ``.reg`` file exactly as regedit imports it, and say what regedit drops.
 
-Handles UTF-16LE (with or without BOM, what regedit writes) and UTF-8/ANSI, ``Windows Registry Editor Version
-5.00`` and ``REGEDIT4``, ``dword:``, ``hex:``, ``hex(N):`` (REGEDIT4 spells strings in single bytes), ``\\``
-line continuations, ``[-key]`` and ``"name"=-`` deletions, ``@`` for the default value and ``;`` comments.
+A line is a key line (``[...]``), a value line (``"name"=...`` or ``@=...``), a comment (``;`` or ``#``) or
+something regedit ignores; leading spaces and tabs do not matter. The key rules, from Wine's regedit conformance
+tests which pass on Windows (reactos/reactos ``modules/rostests/winetests/regedit/regedit.c``,
+``test_key_creation_and_deletion``) and Wine's ``regproc.c``:
+
+- the key path runs from ``[`` to the *last* ``]`` on the line; text after it is ignored, so values written on
+  the key line are lost, while the key is still created and the values on the lines below apply to it;
+- a space or tab right after ``[`` (or after ``[-``) and a line without ``]`` are ignored, and so is a key path
+  without brackets: regedit keeps the previous key open, so the values below them may land there; tlsguard does
+  not count them for either key and says so;
+- the hive must be spelled out (``HKEY_LOCAL_MACHINE``, any case); ``HKLM`` and other short names are refused,
+  the key is closed and the values below are not imported; after ``[-...]`` no key is open either;
+- Windows limits a key name to 255 characters, a path to 512 levels and a value name to 16,383 characters
+  (https://learn.microsoft.com/en-us/windows/win32/sysinfo/registry-element-size-limits).
+
+The data rules are in ``values.py``, the encoding and header rules in ``text.py``. Every problem is an Issue that
+names its line; errors are what regedit (or Windows) drops, warnings what it imports but looks wrong. Both lists
+are capped, with a count of the rest, so a file of millions of bad lines yields a small result.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import NamedTuple
 
-from ..errors import ValidationError, suggest
-from ..registry import DWORD_MAX, RegRef, RegValue, Snapshot, split_path
+from ..errors import suggest
+from ..registry import HIVES, LONG_HIVE, RegValue, Snapshot, normalize_key
+from .hints import line_hint, show
+from .snapshot import Operation, build_snapshot, bulk, control_set_notes, current_control_set
+from .text import BLANKS, HEADERS, decode, read_header, split_lines
+from .values import DroppedValue, PendingHex, UnmodelledValue, parse_data, quick_value, read_quoted
 
-HEADERS = {"windows registry editor version 5.00": "5.00", "regedit4": "REGEDIT4"}
-HEX_TYPES = {0: "REG_NONE", 1: "REG_SZ", 2: "REG_EXPAND_SZ", 3: "REG_BINARY", 4: "REG_DWORD", 7: "REG_MULTI_SZ",
-             11: "REG_QWORD"}
-DATA_PREFIXES = ("dword", "hex", "hex(0)", "hex(1)", "hex(2)", "hex(3)", "hex(4)", "hex(7)", "hex(b)")
-_HEX_PREFIX = re.compile(r"^hex(?:\(([0-9a-fA-F]{1,8})\))?:", re.ASCII)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BARE_KEY = re.compile(r"^-?(HKEY_[A-Z_]+|HKLM|HKCU|HKCR|HKU|HKCC)(\\|$)", re.IGNORECASE)
+MAX_ISSUES = 100
+MAX_KEY_NAME = 255
+MAX_DEPTH = 512
+MAX_VALUE_NAME = 16383
+_HIVE_BY_LONG_NAME = {long_name: short for short, long_name in LONG_HIVE.items()}
+_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+_BLANK_AT_EDGE = re.compile(r"(?:^|\\)\s|\s(?:\\|$)")  # white space at the start or end of a key name
+
+__all__ = ["Issue", "Operation", "RegFile", "parse_regfile"]
 
 
 @dataclass(frozen=True)
@@ -37,18 +60,6 @@ class Issue:
         return {"line": self.line, "message": self.message}
 
 
-@dataclass(frozen=True)
-class Operation:
-    """What one line asks for: ``set``/``delete_value`` a value, or ``create_key``/``delete_key``."""
-
-    line: int
-    kind: str
-    hive: str
-    key: str
-    name: str = ""
-    value: RegValue | None = None
-
-
 @dataclass
 class RegFile:
     format: str | None
@@ -56,224 +67,319 @@ class RegFile:
     operations: list[Operation] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    errors_omitted: int = 0  # errors beyond the first MAX_ISSUES, counted but not kept
+    warnings_omitted: int = 0
+    refusal: str | None = None  # why regedit imports nothing from this file
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_omitted
+
+    def error(self, line: int, message: str) -> None:
+        if len(self.errors) < MAX_ISSUES:
+            self.errors.append(Issue(line, message))
+        else:
+            self.errors_omitted += 1
+
+    def warn(self, line: int, message: str) -> None:
+        if len(self.warnings) < MAX_ISSUES:
+            self.warnings.append(Issue(line, message))
+        else:
+            self.warnings_omitted += 1
 
     def snapshot(self, base: Snapshot | None = None) -> Snapshot:
         """The values present after importing this file on top of ``base`` (default: nothing)."""
-        result = base or Snapshot()
-        for op in self.operations:
-            if op.kind == "set":
-                result = result.applied([(RegRef(op.hive, op.key, op.name), op.value)])
-            elif op.kind == "delete_value":
-                result = result.applied([(RegRef(op.hive, op.key, op.name), None)])
-            elif op.kind == "delete_key":
-                result = result.applied((where, None) for where in result.under(op.hive, op.key))
-        return result
+        with bulk():
+            return build_snapshot(self.operations, base, current_control_set(self.operations))
 
 
-def decode(raw: bytes) -> tuple[str, str]:
-    """Text and the encoding used: BOMs first, then a UTF-16LE sniff, then UTF-8, then Windows-1252."""
-    if raw.startswith(b"\xff\xfe"):
-        return raw[2:].decode("utf-16-le", errors="replace"), "utf-16-le"
-    if raw.startswith(b"\xfe\xff"):
-        return raw[2:].decode("utf-16-be", errors="replace"), "utf-16-be"
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if len(raw) >= 4 and raw[1:8:2].count(0) >= 3 and raw[0:8:2].count(0) == 0:
-        return raw.decode("utf-16-le", errors="replace"), "utf-16-le"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+class _Key(NamedTuple):
+    hive: str
+    key: str
+
+    def __str__(self) -> str:
+        return show_key(self.hive, self.key)
 
 
-def _logical_lines(text: str) -> list[tuple[int, str]]:
-    """Join ``\\`` continuations of value lines; keep the number of the first physical line."""
-    out: list[tuple[int, str]] = []
-    pending: tuple[int, str] | None = None
-    # Only CR/LF end a line: str.splitlines() would also split on form feeds and other controls in names.
-    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
-        if pending is not None:
-            start, head = pending
-            line = head + line.lstrip()
-            number = start
-            pending = None
-        stripped = line.rstrip()
-        if stripped.endswith("\\") and stripped.lstrip()[:1] in ('"', "@"):
-            pending = (number, stripped[:-1])
-            continue
-        out.append((number, line))
-    if pending is not None:
-        out.append(pending)
-    return out
+class _Closed(NamedTuple):
+    """No key is open: regedit writes the values that follow nowhere."""
+
+    line: int
+    why: str
 
 
-def _read_name(line: str) -> tuple[str | None, str]:
-    """Parse the value name at the start of ``line``; return (name, rest after the name)."""
-    if line.startswith("@"):
-        return "", line[1:]
-    name = []
-    index = 1
-    while index < len(line):
-        char = line[index]
-        if char == "\\" and index + 1 < len(line):
-            name.append(line[index + 1])
-            index += 2
-            continue
-        if char == '"':
-            return "".join(name), line[index + 1:]
-        name.append(char)
-        index += 1
-    return None, ""
+class _Skipped(NamedTuple):
+    """A line meant to open a key was not accepted; regedit keeps ``previous`` open (if any)."""
+
+    line: int
+    why: str
+    previous: _Key | None
 
 
-def _read_string(data: str) -> str | None:
-    name, rest = _read_name(data)
-    return name if name is not None and not rest.strip() else None
+def show_key(hive: str, key: str) -> str:
+    path = f"{LONG_HIVE[hive]}\\{key}" if key else LONG_HIVE[hive]
+    return path if len(path) <= 90 else f"{LONG_HIVE[hive]}\\...{path[-70:]}"
 
 
-def _hex_bytes(text: str) -> bytes:
-    cleaned = [part.strip() for part in text.replace("\\", "").split(",")]
-    cleaned = [p for p in cleaned if p]
-    if any(len(p) > 2 for p in cleaned):
-        raise ValueError("hex bytes must be two hex digits separated by commas")
-    return bytes(int(p, 16) for p in cleaned)
+class _Reader:
+    """The line-by-line state of an import: the open key, why none is open, hex data continued over lines."""
+
+    def __init__(self, result: RegFile, wide: bool) -> None:
+        self.result = result
+        self.wide = wide
+        self.key: _Key | None = None
+        self.gap: _Closed | _Skipped | None = None
+        self.pending: PendingHex | None = None
+
+    def read(self, lines: Sequence[str]) -> None:
+        add = self.result.operations.append
+        for number, line in enumerate(islice(lines, 1, None), start=2):
+            if self.pending is not None:
+                self._continue_hex(number, line)
+                continue
+            text = line.lstrip(BLANKS)
+            if not text:
+                continue
+            first = text[0]
+            if first == '"':
+                # The common case inline (an export has a value on most lines); _value_line does the rest.
+                quick = quick_value(text)
+                key = self.key
+                if quick is not None and key is not None and len(quick[0]) <= MAX_VALUE_NAME:
+                    add(Operation(number, "set", key.hive, key.key, quick[0], quick[1]))
+                else:
+                    self._value_line(number, text)
+            elif first == "@":
+                self._value_line(number, text)
+            elif first == "[":
+                self._key_line(number, text)
+            elif first != ";" and first != "#":
+                self._other_line(number, text)
+        if self.pending is not None:  # at the end of the file regedit imports the bytes read so far
+            pending, self.pending = self.pending, None
+            self._store(pending)
+
+    # -- values ----------------------------------------------------------------------------------------------
+    def _value_line(self, number: int, text: str) -> None:
+        quick = quick_value(text)
+        if quick is not None:
+            self._add(number, *quick)
+            return
+        name, after = ("", 1) if text[0] == "@" else read_quoted(text, 1)
+        if name is None:
+            self.result.error(number, f"the value name {show(text)} is not closed by '\"'; regedit ignores the line")
+            return
+        rest = text[after:].lstrip(BLANKS)
+        if not rest.startswith("="):
+            self.result.error(number, f"value \"{show(name)}\": no '=' after the name, so regedit ignores the line")
+            return
+        try:
+            value = parse_data(rest[1:].strip(BLANKS), self.wide, number, name)
+        except DroppedValue as dropped:
+            self.result.error(number, f"value \"{show(name)}\" is not imported: {dropped}")
+            return
+        except UnmodelledValue as unmodelled:
+            self.result.warn(number, f"value \"{show(name)}\": {unmodelled}")
+            return
+        if isinstance(value, PendingHex):
+            self.pending = value
+            return
+        self._add(number, name, value)
+
+    def _store(self, pending: PendingHex) -> None:
+        """Add a value whose hex data spanned several lines, at the line it started on."""
+        try:
+            value = pending.value(self.wide)
+        except UnmodelledValue as unmodelled:
+            self.result.warn(pending.line, f"value \"{show(pending.name)}\": {unmodelled}")
+            return
+        self._add(pending.line, pending.name, value)
+
+    def _add(self, number: int, name: str, value: RegValue | None) -> None:
+        key = self.key
+        if key is None:
+            self.result.error(number, self._not_applied(name))
+            return
+        if len(name) > MAX_VALUE_NAME:
+            self.result.error(number, f"value name {show(name)} is longer than {MAX_VALUE_NAME} characters, which "
+                                      "Windows does not allow; it is not imported")
+            return
+        kind = "set" if value is not None else "delete_value"
+        self.result.operations.append(Operation(number, kind, key.hive, key.key, name, value))
+
+    def _not_applied(self, name: str) -> str:
+        gap = self.gap
+        if gap is None:
+            return f"value \"{show(name)}\" is not imported: no [key] line before it"
+        if isinstance(gap, _Closed):
+            return f"value \"{show(name)}\" is not imported: {gap.why} (line {gap.line})"
+        where = (f"regedit may write it into the key still open, [{gap.previous}], instead"
+                 if gap.previous else "no key is open, so regedit drops it")
+        return (f"value \"{show(name)}\" is not counted: it belongs to line {gap.line}, which regedit does not "
+                f"read as a key ({gap.why}); {where}")
+
+    def _continue_hex(self, number: int, line: str) -> None:
+        pending = self.pending
+        if pending is None:
+            return
+        text = line.lstrip(BLANKS)
+        if not text or text[0] == ";":  # blank and comment lines inside continued data are skipped
+            return
+        if text[0] not in _HEXDIGITS:
+            self.pending = None
+            self._lost_continuation(pending, number, text)
+            return
+        try:
+            more = pending.feed(text)
+        except DroppedValue as dropped:
+            self.pending = None
+            self.result.error(number, f"value \"{show(pending.name)}\" (from line {pending.line}) is not imported: "
+                                      f"{dropped}")
+            return
+        if not more:
+            self.pending = None
+            self._store(pending)
+
+    def _lost_continuation(self, pending: PendingHex, number: int, text: str) -> None:
+        self.result.error(pending.line, f"value \"{show(pending.name)}\" is not imported: its hex data ends with "
+                                        f"'\\', but line {number} does not continue it with hex bytes; regedit "
+                                        f"drops the value and reads line {number} as part of it")
+        if text[0] == "[":
+            self.result.error(number, f"this key line is lost: regedit reads it as the continuation of the hex data "
+                                      f"on line {pending.line}, so the key is not created (remove the '\\' at the "
+                                      f"end of line {pending.line})")
+            self._skip(number, f"it was swallowed by the '\\' on line {pending.line}")
+        elif text[0] in "\"@":
+            self.result.error(number, f"this value is lost: regedit reads the line as the continuation of the hex "
+                                      f"data on line {pending.line} (remove the '\\' at the end of that line)")
+
+    # -- keys ------------------------------------------------------------------------------------------------
+    def _key_line(self, number: int, text: str) -> None:
+        if text[1:2] in (" ", "\t"):
+            self.result.error(number, "a space or tab right after '[': regedit ignores this key line, so the key is "
+                                      "not created")
+            self._skip(number, "a blank follows '['")
+            return
+        end = text.rfind("]")
+        if end < 0:
+            self.result.error(number, f"the key line {show(text)} has no closing ']'; regedit ignores it, so the key "
+                                      "is not created")
+            self._skip(number, "no closing ']'")
+            return
+        self._after_bracket(number, text[end + 1:])
+        inner = text[1:end]
+        if inner.startswith("-"):
+            self._delete_key(number, inner[1:])
+        else:
+            self._open_key(number, inner)
+
+    def _after_bracket(self, number: int, after: str) -> None:
+        rest = after.strip(BLANKS)
+        if not rest or rest.startswith(";"):
+            return
+        if rest[0] in "\"@":
+            self.result.error(number, f"a value on the key line ({show(rest)}) is not imported: regedit ignores text "
+                                      "after the last ']' (the key is created, and the values on the lines below "
+                                      "apply to it; put each value on its own line)")
+        else:
+            self.result.warn(number, f"regedit ignores the text after the last ']': {show(rest)}")
+
+    def _open_key(self, number: int, inner: str) -> None:
+        where = self._key_path(number, inner, "created")
+        if where is None:
+            return
+        self.key, self.gap = where, None
+        self.result.operations.append(Operation(number, "create_key", where.hive, where.key))
+
+    def _delete_key(self, number: int, inner: str) -> None:
+        self.key = None
+        self.gap = _Closed(number, "the line above deletes a key, and regedit writes no values below a deletion")
+        if inner[:1] in (" ", "\t"):
+            self.result.error(number, "a space or tab after '[-': regedit does not delete this key")
+            return
+        where = self._key_path(number, inner, "deleted")
+        if where is None:
+            return
+        if not where.key:
+            self.result.error(number, f"regedit does not delete a whole hive ({LONG_HIVE[where.hive]})")
+            return
+        self.result.operations.append(Operation(number, "delete_key", where.hive, where.key))
+
+    def _key_path(self, number: int, inner: str, action: str) -> _Key | None:
+        """The key ``inner`` names, or None (with an error, and no key open) when regedit cannot use it."""
+        head, _sep, path = inner.partition("\\")
+        hive = _HIVE_BY_LONG_NAME.get(head.upper()) if head.isascii() else None
+        problem = None
+        parts: list[str] = []
+        if hive is None:
+            problem = _hive_problem(head)
+        else:
+            parts = path.split("\\")
+            if len(parts) > MAX_DEPTH:
+                problem = f"the key path is {len(parts)} levels deep; Windows allows {MAX_DEPTH}"
+            elif max(map(len, parts)) > MAX_KEY_NAME:
+                problem = f"a key name in the path is longer than {MAX_KEY_NAME} characters (Windows' limit)"
+        if problem:
+            self.key = None
+            if action == "created":
+                self.gap = _Closed(number, "regedit does not accept the key line above")
+                problem += "; the key is not created and the values below it are not imported"
+            self.result.error(number, problem if action == "created" else f"{problem}; the key is not deleted")
+            return None
+        if hive is None:  # unreachable: an unknown hive is a problem above; this tells the type checker
+            return None
+        if _BLANK_AT_EDGE.search(path):
+            self._warn_spaces(number, parts)
+        if path.startswith("\\") or path.endswith("\\") or "\\\\" in path:
+            path = normalize_key(path)
+        return _Key(hive, path)
+
+    def _warn_spaces(self, number: int, parts: list[str]) -> None:
+        part = next((part for part in parts if part != part.strip()), "")
+        self.result.warn(number, f"the key name '{show(part)}' has a space at its start or end; Windows keeps it, so "
+                                 f"this is not the key '{show(part.strip())}'")
+
+    def _skip(self, number: int, why: str) -> None:
+        previous = self.key if self.key is not None else (
+            self.gap.previous if isinstance(self.gap, _Skipped) else None)
+        self.key, self.gap = None, _Skipped(number, why, previous)
+
+    # -- anything else ---------------------------------------------------------------------------------------
+    def _other_line(self, number: int, text: str) -> None:
+        if text.rstrip(BLANKS) in HEADERS:
+            self.result.warn(number, "a second header line (several .reg files pasted together?); regedit ignores it")
+            return
+        hint = line_hint(text)
+        self.result.error(number, hint)
+        if hint.startswith("a key path without brackets"):
+            self._skip(number, "the key path has no brackets")
 
 
-def _strings(raw: bytes, wide: bool) -> list[str]:
-    text = raw.decode("utf-16-le" if wide else "cp1252", errors="replace")
-    return text.split("\0")
-
-
-def _typed(reg_type: str, raw: bytes, wide: bool) -> RegValue:
-    if reg_type in ("REG_SZ", "REG_EXPAND_SZ"):
-        return RegValue(reg_type, _strings(raw, wide)[0])
-    if reg_type == "REG_MULTI_SZ":
-        parts = _strings(raw, wide)
-        while parts and parts[-1] == "":
-            parts.pop()
-        return RegValue(reg_type, tuple(parts))
-    if reg_type == "REG_DWORD":
-        if len(raw) != 4:
-            raise ValueError(f"hex(4) DWORD data must be 4 bytes, got {len(raw)}")
-        return RegValue(reg_type, int.from_bytes(raw, "little"))
-    if reg_type == "REG_QWORD":
-        if len(raw) != 8:
-            raise ValueError(f"hex(b) QWORD data must be 8 bytes, got {len(raw)}")
-        return RegValue(reg_type, int.from_bytes(raw, "little"))
-    return RegValue(reg_type, raw)
-
-
-def parse_data(data: str, wide: bool) -> RegValue | None:
-    """Parse the right-hand side of ``"name"=...``; None means the deletion form ``-``. Raises ValueError."""
-    text = data.strip()
-    if text == "-":
-        return None
-    if text.startswith('"'):
-        string = _read_string(text)
-        if string is None:
-            raise ValueError("string data is not closed by '\"' (or has text after the closing quote)")
-        return RegValue("REG_SZ", string)
-    lowered = text.lower()
-    if lowered.startswith("dword:"):
-        digits = text[6:].strip()
-        if not re.fullmatch(r"[0-9a-fA-F]{1,8}", digits):
-            raise ValueError(f"dword data '{digits}' must be 1 to 8 hex digits")
-        number = int(digits, 16)
-        if number > DWORD_MAX:
-            raise ValueError(f"dword data {digits} is larger than 0xffffffff")
-        return RegValue("REG_DWORD", number)
-    match = _HEX_PREFIX.match(lowered)
-    if match:
-        code = int(match.group(1), 16) if match.group(1) else 3
-        if code not in HEX_TYPES:
-            raise ValueError(f"hex({match.group(1)}) is a registry type the tool does not model")
-        return _typed(HEX_TYPES[code], _hex_bytes(text[match.end():]), wide)
-    prefix = lowered.split(":", 1)[0] if ":" in lowered else lowered
-    raise ValueError(f"unknown value type '{prefix}'{suggest(prefix, DATA_PREFIXES)} "
-                     "(expected \"string\", dword:, hex: or hex(N):)")
+def _hive_problem(head: str) -> str:
+    short = head.upper().rstrip(":")
+    if short in HIVES and short not in _HIVE_BY_LONG_NAME:
+        return (f"regedit only accepts full hive names: write {LONG_HIVE[HIVES[short]]} instead of "
+                f"'{show(head, 20)}'")
+    return (f"unknown registry hive '{show(head, 40)}'{suggest(show(head, 40), _HIVE_BY_LONG_NAME)} "
+            "(regedit accepts HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, HKEY_CLASSES_ROOT, HKEY_USERS and "
+            "HKEY_CURRENT_CONFIG)")
 
 
 def parse_regfile(raw: bytes) -> RegFile:
-    text, encoding = decode(raw)
-    result = RegFile(format=None, encoding=encoding)
-    current: tuple[str, str] | None = None
-    orphaned_by: int | None = None  # line of a key line we could not use; its values are skipped
-    seen_content = False
-    for number, line in _logical_lines(text):
-        stripped = line.strip()
-        if not stripped or stripped[0] in ";#":
-            continue
-        header = HEADERS.get(stripped.lower())
-        if header:
-            if seen_content:
-                result.warnings.append(Issue(number, "a second header line: several .reg files were pasted together?"))
-            else:
-                result.format = header
-                if number != 1:
-                    result.warnings.append(Issue(number, "the header is not on line 1; regedit refuses such a file"))
-            seen_content = True
-            continue
-        if not seen_content:
-            result.errors.append(Issue(number, "missing header 'Windows Registry Editor Version 5.00' (or REGEDIT4); "
-                                               "reading the file as version 5.00"))
-            result.format = "5.00"
-            seen_content = True
-        if stripped.startswith("["):
-            current, orphaned_by = _key_line(result, number, line), None
-            if current is None:
-                orphaned_by = number
-            continue
-        if stripped[0] in ('"', "@"):
-            _value_line(result, number, stripped, current, orphaned_by)
-            continue
-        if _BARE_KEY.match(stripped):
-            result.errors.append(Issue(number, f"key path without brackets: '{stripped}' (write it as "
-                                               f"[{stripped}]); the values that follow are not applied"))
-            current, orphaned_by = None, number
-            continue
-        result.errors.append(Issue(number, f"cannot read this line: '{stripped[:80]}'"))
+    decoded = decode(raw)
+    result = RegFile(format=None, encoding=decoded.encoding)
+    lines = split_lines(decoded.text)
+    header = read_header(lines) if decoded.refusal is None else None
+    refusal = decoded.refusal or (header.refusal if header else None)
+    if refusal or header is None:
+        result.refusal = refusal
+        result.error(1, f"regedit refuses this file: {refusal}; nothing in it would be imported")
+        return result
+    result.format = header.format
+    if header.warning:
+        result.warn(1, header.warning)
+    with bulk():
+        _Reader(result, wide=header.format != "REGEDIT4").read(lines)
+    for line, note in control_set_notes(result.operations, current_control_set(result.operations)):
+        result.warn(line, note)
     return result
-
-
-def _key_line(result: RegFile, number: int, line: str) -> tuple[str, str] | None:
-    stripped = line.strip()
-    if not stripped.endswith("]"):
-        result.errors.append(Issue(number, f"key line does not end with ']': '{stripped[:120]}'"))
-        return None
-    inner = stripped[1:-1]
-    delete = inner.startswith("-")
-    if delete:
-        inner = inner[1:]
-    if inner != inner.rstrip() or inner != inner.lstrip():
-        result.warnings.append(Issue(number, f"key path has spaces at its start or end ('{inner}'); Windows treats "
-                                             "that as a different key name"))
-    try:
-        hive, key = split_path(inner)
-    except ValidationError as err:
-        result.errors.append(Issue(number, err.problems[0].message))
-        return None
-    result.operations.append(Operation(number, "delete_key" if delete else "create_key", hive, key))
-    return None if delete else (hive, key)
-
-
-def _value_line(result: RegFile, number: int, line: str, current: tuple[str, str] | None,
-                orphaned_by: int | None) -> None:
-    name, rest = _read_name(line)
-    if name is None or not rest.lstrip().startswith("="):
-        result.errors.append(Issue(number, f"cannot read the value name in '{line[:80]}'"))
-        return
-    if current is None:
-        why = f"the key line {orphaned_by} above it was not understood" if orphaned_by else "no [key] line before it"
-        result.errors.append(Issue(number, f"value \"{name}\" is not applied: {why}"))
-        return
-    try:
-        value = parse_data(rest.lstrip()[1:], wide=result.format != "REGEDIT4")
-    except ValidationError as err:
-        result.errors.append(Issue(number, f"value \"{name}\": {err.problems[0].message}"))
-        return
-    except ValueError as err:
-        result.errors.append(Issue(number, f"value \"{name}\": {err}"))
-        return
-    hive, key = current
-    kind = "delete_value" if value is None else "set"
-    result.operations.append(Operation(number, kind, hive, key, name, value))

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..registry import RegRef, RegValue
+from .text import HEADER_V5
 
-HEADER_V5 = "Windows Registry Editor Version 5.00"
 HEX_TYPE_CODES = {"REG_NONE": "hex(0)", "REG_SZ": "hex(1)", "REG_BINARY": "hex", "REG_EXPAND_SZ": "hex(2)",
                   "REG_MULTI_SZ": "hex(7)", "REG_QWORD": "hex(b)"}
 WRAP_AT = 76  # regedit breaks hex data lines near 80 columns

@@ -1,77 +1,69 @@
-"""Atomic replacement of a destination file, on the real file system."""
+"""Safe file writing for controller modules: exclusive temporary files, no links followed, bounded reads."""
 
 from __future__ import annotations
 
 import os
 import stat
-import threading
+import tempfile
 
 import pytest
 
-from ansible_collections.tlsguard.windows.plugins.module_utils._files import DestError, read_existing, write_atomic
+from ansible_collections.tlsguard.windows.plugins.module_utils._files import (
+    FileProblem,
+    check_writable,
+    read_existing,
+    read_source,
+    write_atomic,
+)
 
 
-def test_new_file_then_replaced_keeping_its_mode(tmp_path):
-    dest = tmp_path / "report.html"
-    write_atomic(str(dest), b"one")
-    assert dest.read_bytes() == b"one"
-    os.chmod(dest, 0o640)
-    inode = dest.stat().st_ino
-    write_atomic(str(dest), b"two")
-    assert dest.read_bytes() == b"two" and stat.S_IMODE(dest.stat().st_mode) == 0o640
-    assert dest.stat().st_ino != inode  # a new file renamed over the old one, not the old one rewritten
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary file left
+def test_a_link_planted_at_the_temporary_name_is_skipped_not_followed(tmp_path, monkeypatch):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    planted = tmp_path / ".out.reg.planted.tmp"
+    planted.symlink_to(victim)
+    monkeypatch.setattr(tempfile, "_get_candidate_names", lambda: iter(["planted", "fresh"]))
+    write_atomic(str(tmp_path / "out.reg"), b"new")
+    assert victim.read_text() == "keep me" and planted.is_symlink()
+    assert (tmp_path / "out.reg").read_bytes() == b"new" and not (tmp_path / ".out.reg.fresh.tmp").exists()
 
 
-def test_a_planted_symlink_is_never_followed(tmp_path):
-    target = tmp_path / "precious"
-    target.write_bytes(b"keep me")
-    link = tmp_path / "report.html"
-    link.symlink_to(target)
-    with pytest.raises(DestError, match="is a symbolic link"):
-        write_atomic(str(link), b"overwrite")
-    with pytest.raises(DestError, match="is a symbolic link"):
-        read_existing(str(link))
-    assert target.read_bytes() == b"keep me" and link.is_symlink()
-
-
-def test_directory_fifo_and_device_are_errors(tmp_path):
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
-    for path, kind in ((tmp_path, "a directory"), (fifo, "a FIFO"), ("/dev/null", "a device")):
-        with pytest.raises(DestError, match=f"dest: {path} is {kind}"):
-            write_atomic(str(path), b"x")
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
-
-
-def test_reading_a_fifo_never_blocks(tmp_path):
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
-    outcome = []
-
-    def read() -> None:
-        try:
-            read_existing(str(fifo))
-        except DestError as err:
-            outcome.append(str(err))
-
-    reader = threading.Thread(target=read)
-    reader.start()
-    reader.join(5)
-    assert not reader.is_alive() and outcome == [f"dest: {fifo} is a FIFO; give the path of a regular file (it is "
-                                                 "replaced, never followed or written into)"]
-
-
-def test_missing_directory_and_missing_file(tmp_path):
-    with pytest.raises(DestError, match=r"the directory .* does not exist"):
-        write_atomic(str(tmp_path / "nope" / "r.json"), b"x")
-    assert read_existing(str(tmp_path / "absent.json")) is None
-
-
-def test_new_file_mode_follows_the_umask(tmp_path):
-    old = os.umask(0o027)
+def test_the_replaced_file_keeps_its_permissions_and_a_new_one_follows_the_umask(tmp_path):
+    old = tmp_path / "old.reg"
+    old.write_bytes(b"x")
+    old.chmod(0o640)
+    write_atomic(str(old), b"y")
+    assert stat.S_IMODE(old.stat().st_mode) == 0o640 and old.read_bytes() == b"y"
+    umask = os.umask(0o027)
     try:
-        write_atomic(str(tmp_path / "r.json"), b"x")
+        write_atomic(str(tmp_path / "new.reg"), b"z")
     finally:
-        os.umask(old)
-    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o640
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.reg").stat().st_mode) == 0o640
+
+
+def test_reads_are_bounded_and_regular_files_only(tmp_path):
+    big = tmp_path / "big"
+    big.write_bytes(b"a" * 11)
+    with pytest.raises(FileProblem, match="at most 10 are read"):
+        read_existing(str(big), 10)
+    assert read_existing(str(tmp_path / "missing"), 10) is None
+    (tmp_path / "link").symlink_to(big)
+    assert read_existing(str(tmp_path / "link"), 100) is None  # write_atomic replaces a link, so nothing is "old"
+    assert read_source(str(tmp_path / "link"), 100) == b"a" * 11  # a source is only read: links are fine
+    os.mkfifo(tmp_path / "fifo")
+    for read in (read_existing, read_source):
+        with pytest.raises(FileProblem, match="is a FIFO"):
+            read(str(tmp_path / "fifo"), 10)
+    with pytest.raises(FileProblem, match="is a directory"):
+        read_existing(str(tmp_path), 10)
+
+
+def test_what_cannot_be_written_is_known_before_writing(tmp_path):
+    with pytest.raises(FileProblem, match="does not exist"):
+        check_writable(str(tmp_path / "no" / "x"))
+    with pytest.raises(FileProblem, match="is a directory"):
+        write_atomic(str(tmp_path), b"x")
+    with pytest.raises(FileProblem, match="is a device"):
+        check_writable("/dev/null")
+    assert list(tmp_path.iterdir()) == []

@@ -95,13 +95,14 @@ def test_invalid_json_names_file_and_line(tmp_path):
     assert result["failed"] and result["msg"].startswith(f"src[0] {bad}: not JSON (line 3, column 3")
 
 
-def test_dest_that_is_a_directory_or_link_fails_in_check_mode_too(tmp_path):
+def test_dest_that_is_a_directory_fails_in_check_mode_too_and_a_link_is_replaced_not_followed(tmp_path):
+    for check in (True, False):
+        result = run(tmp_path, check=check, results=[per_host("info_after")], dest=str(tmp_path), format=["json"])
+        assert result["failed"] and "dest:" in result["msg"] and "a directory" in result["msg"], result["msg"]
     (tmp_path / "target").write_text("keep")
     (tmp_path / "link.json").symlink_to(tmp_path / "target")
-    for dest, message in ((tmp_path, "is a directory"), (tmp_path / "link.json", "is a symbolic link")):
-        for check in (True, False):
-            result = run(tmp_path, check=check, results=[per_host("info_after")], dest=str(dest), format=["json"])
-            assert result["failed"] and f"dest: {dest} {message}" in result["msg"]
+    result = run(tmp_path, results=[per_host("info_after")], dest=str(tmp_path / "link.json"), format=["json"])
+    assert not result.get("failed") and not (tmp_path / "link.json").is_symlink()
     assert (tmp_path / "target").read_text() == "keep"
 
 

@@ -45,7 +45,7 @@ def audit_once(snapshot: Snapshot) -> dict:
 
 def seconds(snapshot: Snapshot, repeat: int) -> float:
     best = float("inf")
-    for _ in range(repeat):
+    for _attempt in range(repeat):
         start = time.perf_counter()
         audit_once(snapshot)
         best = min(best, time.perf_counter() - start)
@@ -53,7 +53,7 @@ def seconds(snapshot: Snapshot, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000, 100_000, 200_000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

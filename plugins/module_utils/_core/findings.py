@@ -249,4 +249,3 @@ def audit(view: HostView) -> list[Finding]:
         found.append(Finding("unrecognised_setting", "low", f"{more:,} more names under SCHANNEL that Windows does "
                              "not read (not listed one by one)"))
     return sorted(found, key=lambda f: SEVERITIES.index(f.severity))
-

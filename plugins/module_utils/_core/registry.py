@@ -269,4 +269,3 @@ class Overlay(Mapping):
 
     def __len__(self) -> int:
         return sum(1 for _key in self)
-

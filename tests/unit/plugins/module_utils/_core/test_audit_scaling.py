@@ -10,7 +10,7 @@ from ansible_collections.tlsguard.windows.tests.perf.bench_audit import audit_on
 
 def best_of(snapshot, repeat: int = 3) -> float:
     times = []
-    for _ in range(repeat):
+    for _attempt in range(repeat):
         start = time.perf_counter()
         audit_once(snapshot)
         times.append(time.perf_counter() - start)

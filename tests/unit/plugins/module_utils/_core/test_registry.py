@@ -77,4 +77,3 @@ def test_overlay_sets_and_removes_without_touching_the_base():
     assert set(over) == {ref(r"HKLM\A", "y"), ref(r"HKLM\A", "z")} and len(over) == 2
     assert over.get(ref(r"HKLM\A", "x")) is None and over[ref(r"HKLM\A", "z")] == r.dword(3)
     assert base[ref(r"HKLM\A", "x")] == r.dword(1)
-

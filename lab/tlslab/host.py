@@ -28,7 +28,7 @@ PENDING_REBOOT_KEYS = (
     r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired",
 )
 FAULTS = ("fail_write", "no_return", "latency_ms", "refuse", "drop_mid_command", "non_admin", "deny_keys",
-          "drop_write_reply", "delay_write_reply_ms", "die_after_writes", "fail_cim")
+          "drop_write_reply", "delay_write_reply_ms", "die_after_writes", "fail_cim", "needs_legacy_tls")
 SYSTEM, ADMINISTRATORS, USERS, CREATOR_OWNER = "S-1-5-18", "S-1-5-32-544", "S-1-5-32-545", "S-1-3-0"
 # A folder made without an explicit ACL under C:\ProgramData inherits its ACL, which lets Users create files.
 INHERITED_SECURITY = {"owner": ADMINISTRATORS, "allow": [SYSTEM, ADMINISTRATORS, CREATOR_OWNER, USERS],

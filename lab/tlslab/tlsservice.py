@@ -63,6 +63,10 @@ class Listener:
     thread: threading.Thread | None = None
 
 
+# Server protocols an application that "needs legacy TLS" starts with (fault needs_legacy_tls).
+LEGACY_SERVER = frozenset({"tls1_0", "tls1_1"})
+
+
 @dataclass
 class TlsService:
     """The listeners of one host; ``start`` reads the registry (call it at boot), ``stop`` at shutdown."""
@@ -94,6 +98,8 @@ class TlsService:
             self._suite_ids = {c["name"]: c["id"] & 0xFFFF for c in self._context.get_ciphers()}
         self._stopping = threading.Event()
         for kind in self.host.listeners:
+            if kind in self._needs_legacy_tls() and not LEGACY_SERVER.intersection(self.config.protocols):
+                continue  # fault needs_legacy_tls: this service fails to start without TLS 1.0/1.1 (port closed)
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind(("127.0.0.1", self.ports[kind]))
@@ -103,6 +109,9 @@ class TlsService:
                                                name=f"tls-{self.host.name}-{kind}")
             listener.thread.start()
             self.listeners.append(listener)
+
+    def _needs_legacy_tls(self) -> set[str]:
+        return {k.strip() for k in str(self.host.faults.get("needs_legacy_tls") or "").split(",") if k.strip()}
 
     def on_boot(self, _host: Host) -> None:
         self.start()

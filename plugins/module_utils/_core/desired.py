@@ -119,8 +119,8 @@ def compile_policy(policy: Policy, build: WindowsBuild, current: Mapping[RegRef,
             for key in wow_filter(DOTNET_KEYS, build.x64):
                 want(RegRef("HKLM", key, value_name), _state_values(state, dword(1), dword(0)), "dotnet")
 
-    client_lists = (("winhttp", policy.winhttp, [RegRef("HKLM", k, WINHTTP_VALUE) for k in wow_filter(WINHTTP_KEYS,
-                                                                                                         build.x64)]),
+    winhttp_refs = [RegRef("HKLM", k, WINHTTP_VALUE) for k in wow_filter(WINHTTP_KEYS, build.x64)]
+    client_lists = (("winhttp", policy.winhttp, winhttp_refs),
                     ("wininet", policy.wininet, [RegRef("HKLM", WININET_POLICY_KEY, WININET_VALUE)]))
     for section, listed, places in client_lists:
         if listed == UNMANAGED:

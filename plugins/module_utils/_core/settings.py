@@ -202,8 +202,8 @@ _DH_CLIENT = RegRef("HKLM", DH_KEY, DH_VALUES["dh_client_min_bits"])
 _PKCS_CLIENT = RegRef("HKLM", PKCS_KEY, PKCS_CLIENT_MIN_BITS)
 _EVENT_LOGGING = RegRef("HKLM", SCHANNEL, "EventLogging")
 _FIPS = RegRef("HKLM", FIPS_KEY, "Enabled")
-_CURVES = (("policy", RegRef("HKLM", SUITE_POLICY_KEY, CURVES_VALUE)), ("local", RegRef("HKLM", SUITE_LOCAL_KEY,
-                                                                                       CURVES_VALUE)))
+_CURVES = (("policy", RegRef("HKLM", SUITE_POLICY_KEY, CURVES_VALUE)),
+           ("local", RegRef("HKLM", SUITE_LOCAL_KEY, CURVES_VALUE)))
 _WININET = (("policy", RegRef("HKLM", WININET_POLICY_KEY, WININET_VALUE)),
             ("user", RegRef("HKCU", WININET_USER_KEY, WININET_VALUE)),
             ("machine", RegRef("HKLM", WININET_MACHINE_KEY, WININET_VALUE)))

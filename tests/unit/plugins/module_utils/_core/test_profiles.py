@@ -112,8 +112,8 @@ def test_every_profile_resolves_on_every_modelled_build_without_surprises(name, 
 @pytest.mark.parametrize("overrides, message", [
     ({}, "overrides: manages nothing: without a profile, give at least one setting"),
     ({"protocols": {"tls1_0": "unmanaged"}}, "overrides: manages nothing"),
-    ({"protocols": {"tls1_2": "enabled", "TLS 1.2": "disabled"}}, "overrides.protocols.TLS 1.2: 'tls1_2' and "
-                                                                   "'TLS 1.2' both name TLS 1.2; keep one"),
+    ({"protocols": {"tls1_2": "enabled", "TLS 1.2": "disabled"}},
+     "overrides.protocols.TLS 1.2: 'tls1_2' and 'TLS 1.2' both name TLS 1.2; keep one"),
     ({"protocols": {"tls1_0": "disabled"}, "winhttp": ["tls1_0", "tls1_2"]}, "overrides.winhttp: lists tls1_0 but"),
     ({"event_logging": "\N{SUPERSCRIPT TWO}"}, "overrides.event_logging: expected 0..7"),
 ])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -60,9 +61,12 @@ class Job:
         return {event["event_data"]["host"] for event in self.events
                 if event.get("event") == event_name and "host" in event.get("event_data", {})}
 
-    def fact_cache(self) -> dict[str, Any]:
+    def fact_cache(self) -> dict[str, str]:
+        """Host name -> its jsonfile cache entry as text. ansible-core 2.19 names the file ``s1_<host>`` (a schema
+        prefix) and wraps tagged values in ``__payload__``; the text is enough to see which facts were cached."""
         folder = self.private_data_dir / "artifacts" / self.ident / "fact_cache"
-        return {path.name: json.loads(path.read_text()) for path in sorted(folder.glob("*"))} if folder.is_dir() else {}
+        files = sorted(folder.glob("*")) if folder.is_dir() else []
+        return {re.sub(r"^s\d+_", "", path.name): path.read_text() for path in files}
 
 
 def inventory_json(inventory: Path) -> dict[str, Any]:
@@ -128,7 +132,9 @@ def run_job(pdd: Path, playbook: str, inventory: dict[str, Any], extravars: dict
     with log.open("w") as out:
         # Popen + wait4: the job's own CPU (runner, ansible-playbook and the forks it reaped), apart from the lab
         # (which runs in the test process) and from jobs running beside it.
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **QUIET_ANSIBLE})
+        # this venv stands in for the execution environment: runner finds ansible-playbook on PATH, as in an EE image
+        env = {**os.environ, **QUIET_ANSIBLE, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
             _pid, wait_status, usage = os.wait4(proc.pid, 0)
         except BaseException:

@@ -61,7 +61,7 @@ def test_limit_runs_only_the_limited_hosts(lab_inventory, tmp_path):
 
 
 def test_missing_playbook_is_named(lab_inventory, tmp_path):
-    with pytest.raises(FileNotFoundError, match="playbooks/nope.yml"):
+    with pytest.raises(FileNotFoundError, match=r"playbooks/nope\.yml"):
         run_job(tmp_path / "pdd", "playbooks/nope.yml", lab_inventory)
 
 

@@ -93,8 +93,10 @@ def slice_inventory(data: dict[str, Any], number: int, count: int) -> dict[str, 
     for name, group in data.items():
         if name == "_meta":
             sliced[name] = {"hostvars": {host: hv for host, hv in group.get("hostvars", {}).items() if host in keep}}
+        elif "hosts" in group:
+            sliced[name] = {**group, "hosts": [host for host in group["hosts"] if host in keep]}
         else:
-            sliced[name] = {**group, **({"hosts": [h for h in group["hosts"] if h in keep]} if "hosts" in group else {})}
+            sliced[name] = group
     return sliced
 
 

@@ -101,7 +101,7 @@ def slice_inventory(data: dict[str, Any], number: int, count: int) -> dict[str, 
 
 
 def _write_private_data_dir(pdd: Path, inventory: dict[str, Any], extravars: dict[str, Any], check: bool,
-                            limit: str | None) -> None:
+                            limit: str | None, forks: int | None) -> None:
     for folder in ("inventory", "env"):
         (pdd / folder).mkdir(parents=True, exist_ok=True)
     script = pdd / "inventory" / "hosts"
@@ -110,7 +110,8 @@ def _write_private_data_dir(pdd: Path, inventory: dict[str, Any], extravars: dic
     envvars = {**QUIET_ANSIBLE, "ANSIBLE_COLLECTIONS_PATH": str(collections_path())}
     (pdd / "env" / "envvars").write_text(json.dumps(envvars))
     (pdd / "env" / "extravars").write_text(json.dumps(extravars))
-    cmdline = (["--check", "--diff"] if check else []) + (["--limit", limit] if limit else [])
+    cmdline = (["--check", "--diff"] if check else []) + (["--limit", limit] if limit else []) + (
+        ["--forks", str(forks)] if forks else [])
     if cmdline:
         (pdd / "env" / "cmdline").write_text(" ".join(cmdline))
     project = pdd / "project"
@@ -124,11 +125,11 @@ def _events(folder: Path) -> list[dict[str, Any]]:
 
 
 def run_job(pdd: Path, playbook: str, inventory: dict[str, Any], extravars: dict[str, Any] | None = None,
-            check: bool = False, limit: str | None = None, ident: str = "job") -> Job:
+            check: bool = False, limit: str | None = None, ident: str = "job", forks: int | None = None) -> Job:
     """One AWX-style job: ``playbook`` is relative to the project (this checkout)."""
     if not (ROOT / playbook).is_file():
         raise FileNotFoundError(f"playbook {playbook!r} not found in the project {ROOT}")
-    _write_private_data_dir(pdd, inventory, extravars or {}, check, limit)
+    _write_private_data_dir(pdd, inventory, extravars or {}, check, limit, forks)
     log = pdd / f"{ident}.console"
     cmd = [str(BIN / "ansible-runner"), "run", str(pdd), "-p", playbook, "--ident", ident]
     with log.open("w") as out:

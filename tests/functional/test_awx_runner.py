@@ -14,7 +14,14 @@ from tlslab import fleet
 from tlslab.host import Timing
 from tlslab.testing import start_lab
 
-from ansible_collections.tlsguard.windows.tests.harness.awx_runner import Job, inventory_json, run_job, run_sliced
+from ansible_collections.tlsguard.windows.tests.harness.awx_runner import (
+    Job,
+    all_hosts,
+    inventory_json,
+    run_job,
+    run_sliced,
+    slice_inventory,
+)
 
 JOBS = [
     ("tests/functional/awx/tls_info_stats.yml", ("tlsguard_hosts",)),
@@ -82,3 +89,15 @@ def test_sliced_jobs_cover_the_fleet_once(lab_inventory, tmp_path, playbook, key
             assert not set(merged) & set(job.artifact_data[key])
             merged.update(job.artifact_data[key])
         assert merged == single.artifact_data[key]
+
+
+def test_slices_follow_awx_split_and_keep_group_vars():
+    data = {"_meta": {"hostvars": {name: {"n": name} for name in ("b", "a", "d", "c", "e")}},
+            "all": {"children": ["ungrouped", "web"]},
+            "web": {"hosts": ["e", "a", "c"], "vars": {"port": 443}}}
+    first, second = slice_inventory(data, 1, 2), slice_inventory(data, 2, 2)
+    assert all_hosts(first) == ["a", "c", "e"] and all_hosts(second) == ["b", "d"]  # by name, every 2nd
+    assert first["web"] == {"hosts": ["e", "a", "c"], "vars": {"port": 443}} and second["web"]["hosts"] == []
+    assert first["all"] == data["all"]
+    with pytest.raises(ValueError, match=r"within 1\.\.2, got 3"):
+        slice_inventory(data, 3, 2)

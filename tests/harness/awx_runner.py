@@ -5,7 +5,8 @@
 The private data dir is laid out as AWX lays it out for a job (process isolation off, as on a controller node
 without an execution environment):
 
-* ``inventory/hosts``: an executable script printing the inventory as JSON (AWX writes the same kind of script);
+* ``inventory/hosts``: an executable script printing the inventory as JSON, as AWX writes it
+  (``build_inventory`` in awx/main/tasks/jobs.py, from the same ``get_script_data`` that slices);
 * ``env/envvars``, ``env/extravars``, ``env/cmdline`` (``--check --diff`` for a check job, ``--limit``);
 * ``project/``: a symlink to this checkout, the project AWX syncs from SCM; playbooks are named relative to it.
 

@@ -17,7 +17,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / "examples" / "awx" / "workflow.yml"
 BIN = Path(sys.executable).parent
-TASK_KEYS = {"name", "register", "when", "tags", "vars"}
+TASK_KEYS = {"name", "loop", "register", "when", "tags", "vars"}
 
 
 def _run(*cmd: str) -> subprocess.CompletedProcess:
@@ -83,19 +83,29 @@ def test_workflow_is_stage_approval_stage_approval_stage():
     chain, current = [], "stage1-enable"
     while current:
         node = nodes[current]
-        chain.append((node["unified_job_template"]["type"], node.get("extra_data", {}).get("tlsguard_stage")))
+        template = node["unified_job_template"]
+        chain.append((template["type"], template["name"] if template["type"] == "job_template" else None))
         nexts = node.get("related", {}).get("success_nodes", [])
         current = nexts[0]["identifier"] if nexts else ""
-    assert chain == [("job_template", 1), ("workflow_approval", None), ("job_template", 2),
-                     ("workflow_approval", None), ("job_template", 3)]
+    assert chain == [("job_template", "tlsguard-enable"), ("workflow_approval", None),
+                     ("job_template", "tlsguard-monitor"), ("workflow_approval", None),
+                     ("job_template", "tlsguard-enforce")]
     assert len(chain) == len(nodes)  # no node outside the chain
 
 
 def test_templates_name_project_playbooks_and_drift_is_check_with_diff():
-    templates = {task["awx.awx.job_template"]["name"]: task["awx.awx.job_template"] for task in _tasks()
-                 if "awx.awx.job_template" in task}
-    assert templates["tlsguard-rollout"]["playbook"] == "playbooks/rollout.yml"
-    assert templates["tlsguard-drift"]["playbook"] == "playbooks/drift.yml"
+    templates = {}
+    for task in _tasks():
+        if "awx.awx.job_template" in task:
+            spec = task["awx.awx.job_template"]
+            for item in task.get("loop") or [None]:
+                name = spec["name"].replace("{{ item }}", item) if item else spec["name"]
+                templates[name] = {**spec, "playbook": spec["playbook"].replace("{{ item }}", item or "")}
+    playbooks = ROOT / "playbooks"
+    for name, template in templates.items():
+        assert (ROOT / template["playbook"]).is_file(), name
+    assert {t["playbook"] for t in templates.values()} == {f"playbooks/{p.name}" for p in playbooks.glob("*.yml")
+                                                           if p.name != "scan.yml"}
     drift = templates["tlsguard-drift"]
     assert (drift["job_type"], drift["diff_mode"]) == ("check", True)
     assert all(template["survey_enabled"] and template["survey_spec"] for template in templates.values())

@@ -13,7 +13,7 @@ export NO_PROXY := 127.0.0.1,localhost
 
 .PHONY: demo demo-regfile bench-scan bench-lab bench-usage record-fixtures test setup setup-latest lint \
 	typecheck unit functional lab-tests sanity collection-link clean bench-report record-report-fixtures browser \
-	docs-screenshot bench-regfile corpus-regfile
+	docs-screenshot bench-regfile corpus-regfile bench-rollout molecule
 
 $(STAMP): requirements.txt tests/requirements.txt lab/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,13 +40,20 @@ collection-link:
 	@mkdir -p .build/ansible_collections/tlsguard
 	@ln -sfn $(CURDIR) .build/ansible_collections/tlsguard/windows
 
-# The main job on the built-in lab: 4 emulated hosts of mixed Windows builds, audited, enforced, rebooted,
-# audited again, one rolled back. The lab is stopped afterwards; its state stays in .build/lab.
+# The main job on the built-in lab: the staged rollout (playbooks/rollout.yml) on 5 emulated hosts of mixed Windows
+# builds (examples/demo/fleet.yml): two end enforced and verified, one is held by readiness, one by a TLS 1.0 client,
+# one fails its post-check and is rolled back. Then a check that each host ended where it should. The lab is
+# stopped afterwards; its state stays in .build/lab, the rollout's records in .build/demo.
 LAB := $(BIN)/tlslab --state $(CURDIR)/.build/lab
+DEMO_VARS := -e @examples/demo/rollout_vars.yml -e tlsguard_demo_dir=$(CURDIR)/.build/demo
 demo: setup
 	$(LAB) reset
-	$(LAB) start --hosts 4 --mix 2012r2,2019,2022,win11 --listeners https,smtp
-	$(BIN)/ansible-playbook -i .build/lab/inventory.yml examples/demo/demo.yml; status=$$?; $(LAB) stop; exit $$status
+	rm -rf .build/demo
+	$(LAB) start --fleet examples/demo/fleet.yml
+	@echo "demo: stage 2's observation window is compressed to 2 days of synthetic lab history (30 days by default)"
+	$(BIN)/ansible-playbook -i .build/lab/inventory.yml playbooks/rollout.yml $(DEMO_VARS); \
+	$(BIN)/ansible-playbook -i .build/lab/inventory.yml examples/demo/outcome.yml $(DEMO_VARS); status=$$?; \
+	$(LAB) stop; exit $$status
 
 # The offline part: audit the .reg exports in examples/exports and render the enforce profile.
 demo-regfile: setup
@@ -93,6 +100,11 @@ sanity: setup
 PYMOD := PYTHONPATH=$(CURDIR)/.build $(BIN)/python -m ansible_collections.tlsguard.windows.tests
 bench-scan: setup
 	$(PYMOD).perf.scan.bench --endpoints 1 50 --rtt 0 20 --repeat 3 --out bench-results.md
+
+# The staged rollout next to a win_regedit-per-value role on the same lab fleet (docs/rollout.md), e.g.
+# make bench-rollout ARGS="--hosts 100 --forks 25".
+bench-rollout: setup
+	$(PYMOD).perf.bench_rollout $(ARGS)
 
 # Lab benchmarks, e.g. make bench-lab ARGS="audit --hosts 100" (see docs/performance.md).
 bench-lab: setup

@@ -30,15 +30,17 @@ LAB = [sys.executable, "-m", "tlslab"]
 
 
 class Lab:
-    def __init__(self, hosts: int) -> None:
+    def __init__(self, hosts: int, fleet_file: Path | None = None) -> None:
         self.folder = tempfile.TemporaryDirectory(prefix="tlslab-bench-")
         self.state = Path(self.folder.name) / "lab"
         self.hosts = hosts
+        self.fleet_file = fleet_file
 
     def __enter__(self) -> Lab:
-        subprocess.run([*LAB, "--state", str(self.state), "start", "--hosts", str(self.hosts), "--mix", MIX,
-                        "--listeners", "", "--port", str(fleet.free_port()), "--pre-down", "0", "--downtime", "0"],
-                       check=True, capture_output=True, text=True)
+        which = (["--fleet", str(self.fleet_file)] if self.fleet_file else
+                 ["--hosts", str(self.hosts), "--mix", MIX, "--listeners", ""])
+        subprocess.run([*LAB, "--state", str(self.state), "start", *which, "--port", str(fleet.free_port()),
+                        "--pre-down", "0", "--downtime", "0"], check=True, capture_output=True, text=True)
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -50,13 +52,13 @@ class Lab:
                                          capture_output=True, text=True).stdout)
 
 
-def play(lab: Lab, playbook: Path, forks: int) -> dict:
+def play(lab: Lab, playbook: Path, forks: int, *extra: str) -> dict:
     """Run a playbook; return wall seconds, controller CPU seconds, lab CPU seconds and lab requests it caused."""
     before = lab.status()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
-                             str(lab.state / "inventory.yml"), "-f", str(forks), str(playbook)],
+                             str(lab.state / "inventory.yml"), "-f", str(forks), str(playbook), *extra],
                             env=ansible_env(), capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     after_usage = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -29,3 +29,4 @@ TLS_RESTORE_ARGS: dict[str, dict] = {**BACKUP_ARGS, "backup_id": {"type": "str"}
 # {rule, reason} items are checked by readiness.waivers.parse_waivers: every problem at once, with did-you-means.
 WAIVER_ARGS: dict[str, dict] = {"waivers": {"type": "list", "elements": "dict", "default": []}}
 TLS_READINESS_ARGS: dict[str, dict] = {"profile": POLICY_ARGS["profile"], **WAIVER_ARGS}
+TLS_CONFIG_ARGS.update(WAIVER_ARGS)

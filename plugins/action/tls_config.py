@@ -16,7 +16,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles im
     check_policy_arguments,
     resolve_policy,
 )
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.readiness.evaluate import gate
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.readiness.evaluate import TargetVerdict, gate
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.readiness.hostread import (
     parse_readiness,
     readiness_request,
@@ -63,6 +63,6 @@ class ActionModule(WritingHostAction):
         result.update(audit)
         return result
 
-    def matched_waivers(self, readiness) -> list[dict]:
+    def matched_waivers(self, readiness: TargetVerdict) -> list[dict]:
         """Every waiver with the number of findings it lifted for this policy (0: stale or not needed here)."""
         return [dict(w.to_json(), matched=sum(1 for f in readiness.waived if f.waiver == w)) for w in self.waivers]

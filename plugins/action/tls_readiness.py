@@ -28,7 +28,8 @@ def summary(verdicts: dict[str, dict]) -> str:
     for stage, data in verdicts.items():
         line = f"{stage}: {data['verdict']}"
         if data["blocking"]:
-            line += f" ({'blocked by' if data['verdict'] == 'blocked' else 'not known for'} {', '.join(data['blocking'])})"
+            why = "blocked by" if data["verdict"] == "blocked" else "not known for"
+            line += f" ({why} {', '.join(data['blocking'])})"
         if data["waived"]:
             line += f", waived {', '.join(data['waived'])}"
         lines.append(line)

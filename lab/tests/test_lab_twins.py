@@ -100,3 +100,19 @@ def test_fleet_from_count_names_and_mixes(tmp_path):
     specs = fleet.from_count(4, ["2019", "win11"], ("https",))
     assert [(s.name, s.os) for s in specs] == [("srv2019-01", "2019"), ("win11-02", "win11_23h2"),
                                                ("srv2019-03", "2019"), ("win11-04", "win11_23h2")]
+
+
+def test_read_subkey_values_stops_at_4096_subkeys_and_says_truncated(tmp_path):
+    """The bound is too large for a contract case file: 4097 subkeys, the first 4096 (in registry order) come back."""
+    lab = host(tmp_path)
+    root = r"HKLM\SOFTWARE\tlsguard-test\Many"
+    for index in range(tls_host.MAX_SUBKEYS + 1):
+        lab.registry.create_key(f"{root}\\k{index:05d}")
+    reply = tls_host.run(lab, {"read_subkey_values": [{"key": root[5:], "names": ["v"]}],
+                               "_ansible_module_name": tls_host.MODULE})
+    entry = reply["subkey_values"][0]
+    assert entry["truncated"] is True and len(entry["subkeys"]) == 4096
+    assert entry["subkeys"][-1]["name"] == "k04095"
+    lab.registry.delete_key(f"{root}\\k04096")
+    again = tls_host.run(lab, {"read_subkey_values": [{"key": root[5:], "names": ["v"]}]})
+    assert again["subkey_values"][0]["truncated"] is False and len(again["subkey_values"][0]["subkeys"]) == 4096

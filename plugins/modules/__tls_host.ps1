@@ -31,6 +31,17 @@ $spec = @{
                 name = @{ type = 'str'; required = $true }
             }
         }
+        read_subkey_values = @{
+            type = 'list'
+            elements = 'dict'
+            default = @()
+            options = @{
+                hive = @{ type = 'str'; default = 'HKLM'; choices = @('HKLM', 'HKCU', 'HKU', 'HKCR', 'HKCC') }
+                key = @{ type = 'str'; required = $true }
+                path = @{ type = 'str'; default = '' }
+                names = @{ type = 'list'; elements = 'str'; required = $true }
+            }
+        }
         changes = @{
             type = 'list'
             elements = 'dict'
@@ -70,6 +81,9 @@ $idPattern = '^[A-Za-z0-9_][A-Za-z0-9_.-]*\z'
 $idRule = "letters, digits, '_', '.' and '-', not starting with '.' or '-'"
 $adminSids = @('S-1-5-18', 'S-1-5-32-544')   # SYSTEM, BUILTIN\Administrators
 $creatorOwnerSid = 'S-1-3-0'
+$maxHotfixes = 64
+$maxSubkeyNames = 32
+$maxSubkeys = 4096   # subkeys enumerated per read_subkey_values item; more sets 'truncated'
 $ordinal = [System.StringComparison]::OrdinalIgnoreCase
 
 Function Get-ErrorText {
@@ -114,6 +128,29 @@ Function Test-Entry {
         }
         if ($Entry.name.Contains([string][char]0)) {
             $module.FailJson("${Where}.name: must not contain NUL characters")
+        }
+    }
+}
+
+Function Test-SubkeyRead {
+    # read_subkey_values[i]: the key as for read_keys, a relative path and 1 to 32 value names.
+    param($Entry, [string]$Where)
+    Test-Entry -Entry $Entry -Where $Where -NeedsName $false
+    if ($null -eq $Entry.path) {
+        $module.FailJson("${Where}.path: must be a string ('' reads each subkey itself), not null")
+    }
+    if ($Entry.path.StartsWith('\') -or $Entry.path.Contains([string][char]0)) {
+        $module.FailJson("${Where}.path: must be a path relative to each subkey, without a leading '\' or NUL characters")
+    }
+    if ($null -eq $Entry.names -or $Entry.names.Count -eq 0) {
+        $module.FailJson("${Where}.names: give 1 to $maxSubkeyNames value names")
+    }
+    if ($Entry.names.Count -gt $maxSubkeyNames) {
+        $module.FailJson("${Where}.names: at most $maxSubkeyNames names, not $($Entry.names.Count)")
+    }
+    for ($j = 0; $j -lt $Entry.names.Count; $j++) {
+        if ($null -eq $Entry.names[$j] -or $Entry.names[$j].Contains([string][char]0)) {
+            $module.FailJson("${Where}.names[$j]: must be a value name without NUL characters")
         }
     }
 }
@@ -239,6 +276,9 @@ Function Resolve-BackupDir {
 }
 
 $params = $module.Params
+if ($params.hotfixes.Count -gt $maxHotfixes) {
+    $module.FailJson("hotfixes: at most $maxHotfixes ids, not $($params.hotfixes.Count)")
+}
 $hotfixIds = [System.Collections.Generic.List[String]]@()
 for ($i = 0; $i -lt $params.hotfixes.Count; $i++) {
     $id = $params.hotfixes[$i]
@@ -259,6 +299,9 @@ for ($i = 0; $i -lt $params.read_keys.Count; $i++) {
 }
 for ($i = 0; $i -lt $params.read_values.Count; $i++) {
     Test-Entry -Entry $params.read_values[$i] -Where "read_values[$i]" -NeedsName $true
+}
+for ($i = 0; $i -lt $params.read_subkey_values.Count; $i++) {
+    Test-SubkeyRead -Entry $params.read_subkey_values[$i] -Where "read_subkey_values[$i]"
 }
 $changes = $params.changes
 $converted = @{}
@@ -398,6 +441,71 @@ Function Find-Value {
         $module.FailJson("${Where}: cannot read $Hive\${Key}: $(Get-ErrorText -ErrorRecord $_)", $_)
     }
     $null
+}
+
+Function Read-SubkeyValues {
+    # One read_subkey_values item: the named values of <key>\<subkey>\<path> for each direct subkey (at most
+    # $maxSubkeys). An unreadable parent key fails the module (nothing could be said about it); an unreadable
+    # subkey, or a value of a kind tls_host does not read, is left out and named in 'errors'.
+    param($Read, [string]$Where)
+    $hive = $Read.hive.ToUpperInvariant()
+    $key = ConvertTo-KeyPath -Key $Read.key
+    $path = ConvertTo-KeyPath -Key $Read.path
+    $entry = @{ hive = $hive; key = $key; path = $path; missing = $false; truncated = $false
+        subkeys = [System.Collections.Generic.List[Object]]@(); errors = [System.Collections.Generic.List[String]]@() }
+    try {
+        $parent = Open-Key -Hive $hive -Key $key
+        if ($null -eq $parent) {
+            $entry.missing = $true
+            return $entry
+        }
+        try {
+            $names = @($parent.GetSubKeyNames())
+        }
+        finally {
+            $parent.Dispose()
+        }
+    }
+    catch {
+        $module.FailJson("${Where}: cannot read $hive\${key}: $(Get-ErrorText -ErrorRecord $_)", $_)
+    }
+    if ($names.Count -gt $maxSubkeys) {
+        $entry.truncated = $true
+        $names = $names[0..($maxSubkeys - 1)]
+    }
+    foreach ($sub in $names) {
+        $target = if ($path -eq '') { "$key\$sub" } else { "$key\$sub\$path" }
+        $found = [System.Collections.Generic.List[Object]]@()
+        try {
+            $regKey = Open-Key -Hive $hive -Key $target
+        }
+        catch {
+            $entry.errors.Add("$hive\${target}: $(Get-ErrorText -ErrorRecord $_)")
+            continue
+        }
+        if ($null -ne $regKey) {
+            try {
+                foreach ($name in $regKey.GetValueNames()) {
+                    $wanted = $false
+                    foreach ($asked in $Read.names) {
+                        if ([string]::Equals($name, $asked, $ordinal)) { $wanted = $true }
+                    }
+                    if (-not $wanted) { continue }
+                    $value = Get-ValueData -RegKey $regKey -Name $name
+                    if ($value.ContainsKey('unsupported')) {
+                        $entry.errors.Add("$hive\$target\${name}: a value of a kind tls_host does not read ($($value.unsupported))")
+                        continue
+                    }
+                    $found.Add(@{ name = $name; type = $value.type; data = $value.data })
+                }
+            }
+            finally {
+                $regKey.Dispose()
+            }
+        }
+        $entry.subkeys.Add(@{ name = $sub; values = $found })
+    }
+    $entry
 }
 
 Function Test-KeyExists {
@@ -688,6 +796,10 @@ for ($i = 0; $i -lt $params.read_values.Count; $i++) {
         Add-Value -Hive $hive -Key $key -Name $found.name -Value $found
     }
 }
+$subkeyValues = [System.Collections.Generic.List[Object]]@()
+for ($i = 0; $i -lt $params.read_subkey_values.Count; $i++) {
+    $subkeyValues.Add((Read-SubkeyValues -Read $params.read_subkey_values[$i] -Where "read_subkey_values[$i]"))
+}
 if ($null -ne $params.read_backup) {
     $document = Read-BackupDocument -Id $params.read_backup
     $module.Result['backup_document'] = $document
@@ -713,6 +825,7 @@ if ($null -ne $params.read_backup) {
 $module.Result['registry_values'] = $values
 $module.Result['unsupported_values'] = $unsupported
 $module.Result['missing_keys'] = $missing
+$module.Result['subkey_values'] = $subkeyValues
 
 if ($params.facts) {
     try {

@@ -25,7 +25,7 @@ from .args import ModuleFailure, module_name, split, validate
 from .dotnet_registry import DotNetError, DotNetRegistry, HostCrashed, split_key
 
 MODULE = "tlsguard.windows.__tls_host"
-SOURCE_SHA256 = "ac60ae26a492e8c24a6bc4e15194bba23ce55e07d31c09164e91597a9ce292ea"
+SOURCE_SHA256 = "8e0ecca1c680aafdc4e27794d4fae266e5932b79ef5ad0bf64789ce608f56b70"
 HIVES = ("HKLM", "HKCU", "HKU", "HKCR", "HKCC")
 TYPES = ("REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD", "REG_NONE")
 _HIVE = {"type": "str", "default": "HKLM", "choices": list(HIVES)}
@@ -34,6 +34,9 @@ SPEC: dict = {"options": {
         "hive": _HIVE, "key": {"type": "str", "required": True}, "recurse": {"type": "bool", "default": False}}},
     "read_values": {"type": "list", "elements": "dict", "default": [], "options": {
         "hive": _HIVE, "key": {"type": "str", "required": True}, "name": {"type": "str", "required": True}}},
+    "read_subkey_values": {"type": "list", "elements": "dict", "default": [], "options": {
+        "hive": _HIVE, "key": {"type": "str", "required": True}, "path": {"type": "str", "default": ""},
+        "names": {"type": "list", "elements": "str", "required": True}}},
     "changes": {"type": "list", "elements": "dict", "default": [], "options": {
         "op": {"type": "str", "required": True, "choices": ["set", "delete", "delete_empty_key"]},
         "hive": _HIVE, "key": {"type": "str", "required": True}, "name": {"type": "str", "default": ""},
@@ -48,6 +51,9 @@ SPEC: dict = {"options": {
 }, "supports_check_mode": True}
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 ID_RULE = "letters, digits, '_', '.' and '-', not starting with '.' or '-'"
+MAX_HOTFIXES = 64
+MAX_SUBKEY_NAMES = 32
+MAX_SUBKEYS = 4096  # subkeys enumerated per read_subkey_values item; more sets 'truncated'
 _RANGES = {"REG_DWORD": (-(2**31), 2**32 - 1, "DWord"), "REG_QWORD": (-(2**63), 2**64 - 1, "QWord")}
 
 
@@ -146,9 +152,30 @@ def _check_entry(module: _Module, entry: Mapping | None, where: str, needs_name:
             raise module.fail(f"{where}.name: must not contain NUL characters")
 
 
+def _check_subkey_read(module: _Module, entry: Mapping | None, where: str) -> None:
+    """Test-SubkeyRead."""
+    _check_entry(module, entry, where, False)
+    entry = entry or {}
+    path, names = entry.get("path"), entry.get("names")
+    if path is None:
+        raise module.fail(f"{where}.path: must be a string ('' reads each subkey itself), not null")
+    if path.startswith("\\") or "\0" in path:
+        raise module.fail(f"{where}.path: must be a path relative to each subkey, without a leading '\\' or NUL "
+                          "characters")
+    if not names:
+        raise module.fail(f"{where}.names: give 1 to {MAX_SUBKEY_NAMES} value names")
+    if len(names) > MAX_SUBKEY_NAMES:
+        raise module.fail(f"{where}.names: at most {MAX_SUBKEY_NAMES} names, not {len(names)}")
+    for index, name in enumerate(names):
+        if name is None or "\0" in name:
+            raise module.fail(f"{where}.names[{index}]: must be a value name without NUL characters")
+
+
 def _validate(module: _Module) -> tuple[str, list[str], dict[int, tuple[str, object]]]:
     """Everything the PowerShell checks before touching the registry or a file, in its order."""
     params = module.params
+    if len(params["hotfixes"]) > MAX_HOTFIXES:
+        raise module.fail(f"hotfixes: at most {MAX_HOTFIXES} ids, not {len(params['hotfixes'])}")
     hotfixes = []
     for index, hotfix in enumerate(params["hotfixes"]):
         if not re.fullmatch(r"[Kk][Bb][0-9]+", hotfix):
@@ -166,6 +193,8 @@ def _validate(module: _Module) -> tuple[str, list[str], dict[int, tuple[str, obj
         _check_entry(module, read, f"read_keys[{index}]", False)
     for index, read in enumerate(params["read_values"]):
         _check_entry(module, read, f"read_values[{index}]", True)
+    for index, read in enumerate(params["read_subkey_values"]):
+        _check_subkey_read(module, read, f"read_subkey_values[{index}]")
     converted = {}
     for index, change in enumerate(params["changes"]):
         change = change or {}
@@ -225,6 +254,40 @@ class _Reader:
                 return {**value, "name": actual}
         return None
 
+    def subkey_values(self, read: Mapping, where: str) -> dict:
+        """Read-SubkeyValues."""
+        hive, key, path = read["hive"].upper(), key_path(read["key"]), key_path(read["path"])
+        entry: dict = {"hive": hive, "key": key, "path": path, "missing": False, "truncated": False, "subkeys": [],
+                       "errors": []}
+        try:
+            if not self.registry.exists(hive, key):
+                return dict(entry, missing=True)
+        except DotNetError as err:
+            raise self._fail(where, hive, key, err) from None
+        names = self.registry.subkeys(hive, key)
+        if len(names) > MAX_SUBKEYS:
+            entry["truncated"] = True
+            names = names[:MAX_SUBKEYS]
+        wanted = {_ordinal_upper(n) for n in read["names"]}
+        for sub in names:
+            target = f"{key}\\{sub}\\{path}" if path else f"{key}\\{sub}"
+            try:
+                exists = self.registry.exists(hive, target)
+            except DotNetError as err:
+                entry["errors"].append(f"{hive}\\{target}: {err}")
+                continue
+            found = []
+            for name, value in self.registry.values(hive, target) if exists else ():
+                if _ordinal_upper(name) not in wanted:
+                    continue
+                if "unsupported" in value:
+                    entry["errors"].append(f"{hive}\\{target}\\{name}: a value of a kind tls_host does not read "
+                                           f"({value['unsupported']})")
+                    continue
+                found.append({"name": name, **value})
+            entry["subkeys"].append({"name": sub, "values": found})
+        return entry
+
     def key_exists(self, hive: str, key: str, where: str) -> bool:
         try:
             return self.registry.exists(hive, key)
@@ -271,6 +334,8 @@ def run(host: Host, complex_args: dict) -> dict:
         found = reader.find_value(hive, key, read["name"], f"read_values[{index}]")
         if found is not None:
             reader.add(hive, key, found.pop("name"), found)
+    subkey_values = [reader.subkey_values(read, f"read_subkey_values[{index}]")
+                     for index, read in enumerate(params["read_subkey_values"])]
     if params["read_backup"] is not None:
         try:
             document = backup_files.read_document(host, backup_dir, params["read_backup"])
@@ -281,7 +346,8 @@ def run(host: Host, complex_args: dict) -> dict:
             found = reader.find_value(entry[0], entry[1], entry[2], "read_backup")
             if found is not None:
                 reader.add(entry[0], entry[1], found.pop("name"), found)
-    module.result.update(registry_values=reader.values, unsupported_values=reader.unsupported, missing_keys=missing)
+    module.result.update(registry_values=reader.values, unsupported_values=reader.unsupported, missing_keys=missing,
+                         subkey_values=subkey_values)
     if params["facts"]:
         try:
             module.result["facts"] = _facts(host)

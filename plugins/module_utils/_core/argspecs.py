@@ -26,3 +26,7 @@ TLS_RESTORE_ARGS: dict[str, dict] = {**BACKUP_ARGS, "backup_id": {"type": "str"}
                                      "backup": {"type": "dict"}, "force": TLS_CONFIG_ARGS["force"],
                                      "from_other_host": {"type": "str"},
                                      "outside_locations": {"type": "list", "elements": "str", "default": []}}
+# {rule, reason} items are checked by readiness.waivers.parse_waivers: every problem at once, with did-you-means.
+WAIVER_ARGS: dict[str, dict] = {"waivers": {"type": "list", "elements": "dict", "default": []}}
+TLS_READINESS_ARGS: dict[str, dict] = {"profile": POLICY_ARGS["profile"], **WAIVER_ARGS}
+TLS_CONFIG_ARGS.update(WAIVER_ARGS)

@@ -13,7 +13,7 @@ from tlslab.host import ADMINISTRATORS, SYSTEM, Host
 from tlslab.osprofiles import SCHANNEL, profile
 from tlslab.twins import tls_host
 
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.hoststate import read_request
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.readiness.hostread import readiness_request
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROTOCOLS = SCHANNEL + r"\Protocols"
@@ -44,7 +44,7 @@ def record(folder: Path, name: str) -> None:
     host = Host.create("web01", profile(os_key), folder / name, presets=PRESETS.get(name, ()))
     for key, value_name, reg_type, data in values:
         host.registry.set_value(key, value_name, reg_type, data)
-    request = dict(read_request(), backup_dir=BACKUP_DIR, check_backup_dir=True)
+    request = dict(readiness_request(), backup_dir=BACKUP_DIR, check_backup_dir=True)
     if name == "half_applied":  # an enforce run that stopped after these writes, its backup still 'pending'
         path = rf"{BACKUP_DIR}\{HALF_APPLIED_BACKUP}.json"
         entries = [{"hive": "HKLM", "key": key[5:], "name": value_name, "existed": False}

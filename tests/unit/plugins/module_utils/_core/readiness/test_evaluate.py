@@ -1,11 +1,12 @@
 """Verdicts per stage, waivers and the tls_config gate, on lab hosts with component presets read through the
-documented host reads (lab_reply), and on hand-built components."""
+lab's twin of the host module (the reply the PowerShell's contract describes), and on hand-built components."""
 
 from __future__ import annotations
 
 import pytest
 from tlslab.host import Host
 from tlslab.osprofiles import profile
+from tlslab.twins import tls_host
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.builds import WindowsBuild
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
@@ -17,14 +18,14 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.readiness.h
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.readiness.waivers import parse_waivers
 
 from .builders import host, product
-from .lab_reply import answer
 
 STAGES = ("enable", "enforce", "bsi", "mozilla_intermediate")
 
 
 def _lab(tmp_path, os_key: str, presets: tuple[str, ...] = ()):
     lab_host = Host.create("h", profile(os_key), tmp_path / "h", presets=presets)
-    components = parse_readiness(answer(lab_host, readiness_request()))
+    reply = tls_host.run(lab_host, dict(readiness_request(), _ansible_module_name=tls_host.MODULE))
+    components = parse_readiness(reply)
     return components, WindowsBuild(components.os.build or 0, server=True)
 
 

@@ -23,9 +23,10 @@ from ..host import FILETIME_EPOCH_OFFSET, Host
 from . import backup_files
 from .args import ModuleFailure, module_name, split, validate
 from .dotnet_registry import DotNetError, DotNetRegistry, HostCrashed, split_key
+from .usage_read import UsageRead
 
 MODULE = "tlsguard.windows.__tls_host"
-SOURCE_SHA256 = "ac60ae26a492e8c24a6bc4e15194bba23ce55e07d31c09164e91597a9ce292ea"
+SOURCE_SHA256 = "7b53adf50f3bbf69fae3e642c61a99aac03bfd9e82afd8fd81bde2403409ff61"
 HIVES = ("HKLM", "HKCU", "HKU", "HKCR", "HKCC")
 TYPES = ("REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD", "REG_NONE")
 _HIVE = {"type": "str", "default": "HKLM", "choices": list(HIVES)}
@@ -45,6 +46,7 @@ SPEC: dict = {"options": {
     "check_backup_dir": {"type": "bool", "default": False},
     "hotfixes": {"type": "list", "elements": "str", "default": []},
     "facts": {"type": "bool", "default": False},
+    "usage": {"type": "dict"},
 }, "supports_check_mode": True}
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 ID_RULE = "letters, digits, '_', '.' and '-', not starting with '.' or '-'"
@@ -259,6 +261,12 @@ def run(host: Host, complex_args: dict) -> dict:
     raw, check_mode, _diff = split(complex_args)
     module = _Module(host, validate(SPEC, raw, module_name(complex_args)), check_mode)
     backup_dir, hotfixes, converted = _validate(module)
+    usage = None
+    if module.params["usage"] is not None:   # checked with the other options, before any read
+        try:
+            usage = UsageRead(host, module.params["usage"], check_mode)
+        except ModuleFailure as failure:
+            raise module.fail(str(failure)) from None
     params = module.params
     reader = _Reader(module)
     missing = []
@@ -291,6 +299,8 @@ def run(host: Host, complex_args: dict) -> dict:
         module.result["hotfixes"] = _hotfixes(host, hotfixes)
     if params["check_backup_dir"]:
         module.result["backup_dir_problem"] = backup_files.folder_problem(host, backup_dir)
+    if usage is not None:
+        module.result["usage"] = usage.run()
     if params["changes"]:
         _Changes(module, reader, backup_dir, converted).run()
     if module.warnings:

@@ -16,6 +16,25 @@ import secrets
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
+# The core's reference readers (docs/usage.md names them as what the host does); the lab is type-checked on its
+# own, without the collection's sources, hence the ignores.
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import (  # type: ignore[import-untyped]
+    TlsGuardError,
+)
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage import (  # type: ignore[import-untyped]
+    eventread,
+    eventxml,
+    logread,
+    timefmt,
+)
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.checkpoint import (  # type: ignore[import-untyped]
+    Checkpoint,
+    FileStat,
+)
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.spec import (  # type: ignore[import-untyped]
+    CountSpec,
+)
+
 from ..executor import expand
 from ..host import FILETIME_EPOCH_OFFSET, Host
 from .args import ModuleFailure
@@ -24,14 +43,6 @@ KEYS = ("not_before", "checkpoint", "checkpoint_dir", "events", "iis", "smtp", "
 DEFAULT_DIR = r"%ProgramData%\tlsguard\usage"
 SCHANNEL_KEY = r"SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
 CHUNK = 1 << 16
-
-
-def _core():
-    """The core's usage package, as the collection is installed next to the lab (the readers are the reference)."""
-    from ansible_collections.tlsguard.windows.plugins.module_utils._core import errors
-    from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage import checkpoint, eventread, \
-        eventxml, logread, spec, timefmt
-    return errors, checkpoint, eventread, eventxml, logread, spec, timefmt
 
 
 def _fail(message: str) -> ModuleFailure:
@@ -69,7 +80,6 @@ class UsageRead:
     def __init__(self, host: Host, usage: object, check_mode: bool) -> None:
         self.host = host
         self.check_mode = check_mode
-        self.errors, self.cp, self.eventread, self.eventxml, self.logread, self.spec, self.timefmt = _core()
         if not isinstance(usage, Mapping):
             raise _fail("usage: should be a dict")
         unknown = sorted(set(usage) - set(KEYS))
@@ -77,10 +87,10 @@ class UsageRead:
             raise _fail(f"usage.{unknown[0]}: unknown key; known: {', '.join(KEYS)}")
         if usage.get("smtp") is not None:
             raise _fail("usage.smtp: SMTP logs are not read by this host module version")
-        self.not_before = self.timefmt.normalise(usage.get("not_before"))
+        self.not_before = timefmt.normalise(usage.get("not_before"))
         if not self.not_before:
             raise _fail("usage.not_before: should be an ISO 8601 UTC time")
-        self.checkpoint = None
+        self.checkpoint: Checkpoint | None = None
         if usage.get("checkpoint") is not None:
             self.checkpoint = self._checkpoint(usage["checkpoint"], "usage.checkpoint")
         directory = usage.get("checkpoint_dir") or DEFAULT_DIR
@@ -94,18 +104,18 @@ class UsageRead:
         self.events = self._events(usage.get("events"))
         self.iis = self._files(usage.get("iis"), "usage.iis")
 
-    def _checkpoint(self, data: object, where: str):
+    def _checkpoint(self, data: object, where: str) -> Checkpoint:
         if len(json.dumps(data)) > 1 << 20:
             raise _fail(f"{where}: larger than 1 MiB")
         try:
-            return self.cp.Checkpoint.from_json(data, where)
-        except self.errors.TlsGuardError as err:
+            return Checkpoint.from_json(data, where)
+        except TlsGuardError as err:
             raise _fail(str(err)) from None
 
-    def _spec(self, data: object, where: str):
+    def _spec(self, data: object, where: str) -> CountSpec:
         try:
-            return self.spec.CountSpec.from_json(data, where)
-        except self.errors.TlsGuardError as err:
+            return CountSpec.from_json(data, where)
+        except TlsGuardError as err:
             raise _fail(str(err)) from None
 
     def _events(self, data: object) -> dict | None:
@@ -135,19 +145,18 @@ class UsageRead:
                 "max_bytes": _int(data, "max_bytes", where, 2 << 30, 1 << 20, 64 << 30)}
 
     # ------------------------------------------------------------ reads
-    def _stored(self) -> tuple[object, str]:
+    def _stored(self) -> tuple[Checkpoint | None, str]:
         if self.checkpoint is not None:
             return self.checkpoint, "controller"
         raw = self.host.read_file(self.directory + r"\checkpoint.json")
         if raw is None:
             return None, "none"
         try:
-            return self.cp.Checkpoint.from_json(json.loads(raw), "host checkpoint"), "host"
-        except (ValueError, self.errors.TlsGuardError):
+            return Checkpoint.from_json(json.loads(raw), "host checkpoint"), "host"
+        except (ValueError, TlsGuardError):
             return None, "none"   # a damaged copy: a run from scratch (the controller then replaces its store)
 
-    def _event_read(self, previous) -> dict:
-        events = self.events
+    def _event_read(self, events: dict, previous: Checkpoint | None) -> dict:
         position = previous.events if previous is not None and previous.events is not None else None
         read_at = _now()
 
@@ -155,23 +164,26 @@ class UsageRead:
             for record in self.host.events():
                 if record.get("log") != events["log"] or record.get("provider") != events["provider"]:
                     continue
-                fields = self.eventxml.event_fields(record["xml"])
+                fields = eventxml.event_fields(record["xml"])
                 if fields is not None:
                     yield fields
-        reply = self.eventread.read_events(
+        reply = eventread.read_events(
             flat(), events["spec"], ids=events["ids"],
             after_record_id=position.record_id if position else None, after_time=position.time if position else "",
             since=self.not_before, max_events=events["max_events"], read_at=read_at)
         return reply.to_json()
 
-    def _listing(self, folders: list[str], patterns: list[str]) -> list:
+    def _listing(self, folders: list[str], patterns: list[str]) -> list[FileStat]:
         found = []
         for folder in folders:
             base = expand(folder).rstrip("\\")
             parent, _sep, last = base.rpartition("\\")
             local_parent = self.host.local_path(parent + "\\")
-            matches = [d for d in sorted(local_parent.iterdir()) if d.is_dir() and fnmatch.fnmatch(d.name, last.lower())] \
-                if "*" in last and local_parent.is_dir() else [self.host.local_path(base)]
+            if "*" in last:
+                listed = sorted(local_parent.iterdir()) if local_parent.is_dir() else []
+                matches = [d for d in listed if d.is_dir() and fnmatch.fnmatch(d.name, last.lower())]
+            else:
+                matches = [self.host.local_path(base)]
             for local in matches:
                 windows = base if "*" not in last else f"{parent}\\{local.name.upper()}"
                 if not local.is_dir():
@@ -179,7 +191,7 @@ class UsageRead:
                 for entry in sorted(local.iterdir()):
                     if entry.is_file() and any(fnmatch.fnmatch(entry.name, p.lower()) for p in patterns):
                         stat = entry.stat()
-                        found.append(self.cp.FileStat(f"{windows}\\{entry.name}", stat.st_size, _iso(stat.st_mtime)))
+                        found.append(FileStat(f"{windows}\\{entry.name}", stat.st_size, _iso(stat.st_mtime)))
         return found
 
     def _open_from(self, path: str, offset: int) -> Iterator[bytes]:
@@ -192,20 +204,19 @@ class UsageRead:
         with self.host.local_path(path).open("rb") as handle:
             return hashlib.sha256(handle.read(length)).hexdigest()
 
-    def _file_read(self, previous) -> dict:
-        iis = self.iis
+    def _file_read(self, iis: dict, previous: Checkpoint | None) -> dict:
         files = self._listing(iis["folders"], iis["patterns"])
-        reply = self.logread.read_log_files(files, previous, self.not_before, iis["spec"], self.logread.W3C,
+        reply = logread.read_log_files(files, previous, self.not_before, iis["spec"], logread.W3C,
                                             self._open_from, self._head, _now(), iis["max_bytes"], iis["max_files"])
         return reply.to_json()
 
     def run(self) -> dict:
         previous, source = self._stored()
-        events = self._event_read(previous) if self.events is not None else None
-        iis = self._file_read(previous) if self.iis is not None else None
+        events = self._event_read(self.events, previous) if self.events is not None else None
+        iis = self._file_read(self.iis, previous) if self.iis is not None else None
         taken = _now()
         end_event = None
-        if events is not None:
+        if events is not None and self.events is not None:
             record, time = (events["last_record_id"], events["last_time"]) if events["truncated"] else \
                 (events["newest_record_id"], events["read_at"])
             end_event = {"log": self.events["log"], "record_id": record or 0, "time": time or ""}

@@ -19,7 +19,7 @@ PLAY = """- hosts: {host}
       tlsguard.windows.tls_usage:
         store: {store}
         days: {days}
-        sources: [iis]
+        sources: {sources}
 """
 
 
@@ -30,15 +30,16 @@ def lab(tmp_path_factory):
     handle.stop()
 
 
-def usage(lab, tmp_path: Path, store: Path, *args: str, days: object = 30) -> dict:
+def usage(lab, tmp_path: Path, store: Path, *args: str, days: object = 30, host: str = "web01",
+          sources: str = "[iis]") -> dict:
     tmp_path.mkdir(parents=True, exist_ok=True)
     play = tmp_path / "play.yml"
-    play.write_text(PLAY.format(host="web01", store=store, days=days))
+    play.write_text(PLAY.format(host=host, store=store, days=days, sources=sources))
     env = ansible_env({"ANSIBLE_STDOUT_CALLBACK": "json", "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
                        "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_HOME": str(tmp_path / "home")})
     result = lab.playbook(play, *args, env=env)
     report = json.loads(result.stdout)
-    return report["plays"][0]["tasks"][0]["hosts"]["web01"]
+    return report["plays"][0]["tasks"][0]["hosts"][host]
 
 
 def shake(lab, protocol: str, client_ip: str, user_agent: str) -> None:
@@ -76,3 +77,25 @@ def test_bad_options_are_named(lab, tmp_path):
     result = usage(lab, tmp_path, tmp_path / "store", days=0)
     assert result["failed"] and result["msg"].startswith("days: "), result["msg"]
     assert not (tmp_path / "store").exists()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """lab_usage_history_days (SYNTHETIC history) on both hosts; legacy clients replayed on one."""
+    inventory = tmp_path_factory.mktemp("fleet") / "fleet.yml"
+    inventory.write_text("all:\n  hosts:\n    clean01:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
+                         "    legacy01:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
+                         "      lab_legacy_clients:\n"
+                         "        - {protocol: tls1_1, client_ip: 10.7.7.7, user_agent: Java/1.7.0_80}\n")
+    handle = start_lab(tmp_path_factory.mktemp("seeded") / "lab", fleet.from_file(inventory))
+    yield handle
+    handle.stop()
+
+
+def test_seeded_history_passes_a_clean_host_and_fails_a_legacy_one(seeded, tmp_path):
+    clean = usage(seeded, tmp_path / "clean", tmp_path / "store", days=7, host="clean01",
+                  sources="[schannel, iis]")
+    assert clean["gate"]["verdict"] == "pass", clean["gate"]["reasons"]
+    legacy = usage(seeded, tmp_path / "legacy", tmp_path / "store", days=7, host="legacy01",
+                   sources="[schannel, iis]")
+    assert legacy["gate"]["verdict"] == "fail" and "10.7.7.7" in legacy["msg"], legacy["msg"]

@@ -206,8 +206,8 @@ class UsageRead:
 
     def _file_read(self, iis: dict, previous: Checkpoint | None) -> dict:
         files = self._listing(iis["folders"], iis["patterns"])
-        reply = logread.read_log_files(files, previous, self.not_before, iis["spec"], logread.W3C,
-                                            self._open_from, self._head, _now(), iis["max_bytes"], iis["max_files"])
+        reply = logread.read_log_files(files, previous, self.not_before, iis["spec"], logread.W3C, self._open_from,
+                                       self._head, _now(), iis["max_bytes"], iis["max_files"])
         return reply.to_json()
 
     def run(self) -> dict:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .history import MAX_DAYS as MAX_HISTORY_DAYS
+from .history import LegacyClient, seed
 from .host import Host, Timing
 from .osprofiles import profile
 from .pki import ensure_ca
@@ -31,6 +33,8 @@ class HostSpec:
     components: dict = field(default_factory=dict)
     faults: dict = field(default_factory=dict)
     presets: tuple[str, ...] = ()
+    usage_history_days: int = 0                         # SYNTHETIC clean history (history.py)
+    legacy_clients: tuple[LegacyClient, ...] = ()       # SYNTHETIC legacy clients replayed at creation
 
     def __post_init__(self) -> None:
         for name in self.presets:
@@ -92,9 +96,18 @@ def _host_vars(name: str, variables: dict | None, source: Path) -> HostSpec:
     if unknown_presets:
         raise ValueError(f"{source}: host {name}: unknown preset(s) {', '.join(unknown_presets)} "
                          f"(known: {', '.join(PRESETS)})")
+    days = variables.get("lab_usage_history_days", 0)
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_HISTORY_DAYS:
+        raise ValueError(f"{source}: host {name}: lab_usage_history_days must be a whole number from 0 to "
+                         f"{MAX_HISTORY_DAYS}")
+    clients = variables.get("lab_legacy_clients") or []
+    if not isinstance(clients, list):
+        raise ValueError(f"{source}: host {name}: lab_legacy_clients must be a list")
+    legacy = tuple(LegacyClient.from_vars(c, f"{source}: host {name}: lab_legacy_clients[{i}]")
+                   for i, c in enumerate(clients))
     return HostSpec(name, profile(os_name).key, tuple(listeners),
                     dict(variables.get("lab_components", variables.get("components")) or {}),
-                    dict(variables.get("lab_faults", variables.get("faults")) or {}), tuple(presets))
+                    dict(variables.get("lab_faults", variables.get("faults")) or {}), tuple(presets), days, legacy)
 
 
 def from_file(path: Path) -> list[HostSpec]:
@@ -128,8 +141,11 @@ def create(state: Path, specs: list[HostSpec], config: LabConfig) -> list[Host]:
         for kind in spec.listeners:
             config.ports[spec.name][kind] = next_port or free_port()
             next_port += 1 if next_port else 0
-        hosts.append(Host.create(spec.name, profile(spec.os), state / "hosts" / spec.name, spec.listeners,
-                                 spec.components, spec.faults, spec.presets))
+        host = Host.create(spec.name, profile(spec.os), state / "hosts" / spec.name, spec.listeners,
+                           spec.components, spec.faults, spec.presets)
+        if spec.usage_history_days or spec.legacy_clients:
+            seed(host, spec.usage_history_days, spec.legacy_clients)
+        hosts.append(host)
     config.hosts = [s.name for s in specs]
     config.save(state)
     write_inventory(state, hosts, config)

@@ -4,10 +4,11 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-# Host-side I/O for tls_info, tls_config and tls_restore. It knows nothing about TLS: it reads registry values,
-# applies a list of set/delete operations with a backup first and a rollback on the first failure, and reports a
-# few facts. Every path and value arrives as module data; none is ever pasted into script text. Its contract is
-# written as data in tests/contract/tls_host/cases; the lab's twin and the Windows runner both execute those cases.
+# Host-side I/O for tls_info, tls_config, tls_restore and tls_usage. It knows nothing about TLS: it reads registry
+# values, applies a list of set/delete operations with a backup first and a rollback on the first failure, reports a
+# few facts, and counts log lines and events by the columns the controller names (usage). Every path and value
+# arrives as module data; none is ever pasted into script text. Its contract is written as data in
+# tests/contract/tls_host/cases; the lab's twin and the Windows runner both execute those cases.
 
 $spec = @{
     options = @{
@@ -65,6 +66,7 @@ $spec = @{
         check_backup_dir = @{ type = 'bool'; default = $false }
         hotfixes = @{ type = 'list'; elements = 'str'; default = @() }
         facts = @{ type = 'bool'; default = $false }
+        usage = @{ type = 'dict' }
     }
     supports_check_mode = $true
 }
@@ -275,6 +277,876 @@ Function Resolve-BackupDir {
     $path.Substring(0, 1).ToUpperInvariant() + ':\' + ($folders -join '\')
 }
 
+# ---------------------------------------------------------------- usage: counts of log lines and events
+# docs/usage.md "Host reads needed" is the contract: every column, event id and bound comes from the controller's
+# CountSpec; this code only counts distinct value tuples and keeps where it stopped. Whole logs never leave the host.
+$usageKeys = @('not_before', 'checkpoint', 'checkpoint_dir', 'events', 'iis', 'smtp', 'iis_sites', 'schannel_key')
+$tupleSeparator = [string][char]1
+$nullMark = [string][char]2
+$w3cWhitespace = [char[]]@(' ', "`t", "`r", [char]11, [char]12)
+$utf8 = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false, $false
+
+Function Test-IsInteger {
+    param($Value)
+    ($Value -is [int] -or $Value -is [long]) -and $Value -isnot [bool]
+}
+
+Function Get-UsageInteger {
+    param($Table, [string]$Key, [string]$Where, [long]$Default, [long]$Low, [long]$High)
+    $value = $Default
+    if ($Table.ContainsKey($Key) -and $null -ne $Table[$Key]) { $value = $Table[$Key] }
+    if (-not (Test-IsInteger -Value $value) -or $value -lt $Low -or $value -gt $High) {
+        $module.FailJson("${Where}.${Key}: should be an integer from $Low to $High")
+    }
+    [long]$value
+}
+
+Function Get-UsageStrings {
+    param($Table, [string]$Key, [string]$Where, [int]$Low, [int]$High)
+    $value = $Table[$Key]
+    $ok = $value -is [System.Collections.IList] -and $value.Count -ge $Low -and $value.Count -le $High
+    if ($ok) {
+        foreach ($item in $value) { if ($item -isnot [string] -or $item -eq '') { $ok = $false } }
+    }
+    if (-not $ok) {
+        $module.FailJson("${Where}.${Key}: should be a list of $Low to $High non-empty strings")
+    }
+    , [string[]]@($value)
+}
+
+Function Test-NonEmptyStrings {
+    param($Value)
+    if ($Value -isnot [System.Collections.IList] -or $Value.Count -eq 0) { return $false }
+    foreach ($item in $Value) { if ($item -isnot [string] -or $item -eq '') { return $false } }
+    $true
+}
+
+Function ConvertTo-CountSpec {
+    # The checks of CountSpec.from_json that the counting relies on; a W3C read takes no match or join.
+    param($Spec, [string]$Where)
+    if ($Spec -isnot [System.Collections.IDictionary]) { $module.FailJson("${Where}: should be an object") }
+    $columns = $Spec['columns']
+    if ($columns -isnot [System.Collections.IList] -or $columns.Count -eq 0) {
+        $module.FailJson("${Where}.columns: should be a non-empty list")
+    }
+    $names = [System.Collections.Generic.List[String]]@()
+    $sources = [System.Collections.Generic.List[Object]]@()
+    for ($i = 0; $i -lt $columns.Count; $i++) {
+        $column = $columns[$i]
+        if ($column -isnot [System.Collections.IDictionary] -or $column['name'] -isnot [string] -or $column['name'] -eq '') {
+            $module.FailJson("${Where}.columns[$i]: should be an object with a 'name'")
+        }
+        if (-not (Test-NonEmptyStrings -Value $column['columns'])) {
+            $module.FailJson("${Where}.columns[$i].columns: should be a non-empty list of non-empty strings")
+        }
+        if ($column.ContainsKey('pattern') -and $column['pattern'] -ne '') {
+            $module.FailJson("${Where}.columns[$i].pattern: W3C logs take no patterns")
+        }
+        if ($names.Contains($column['name'])) { $module.FailJson("${Where}.columns: output names must be unique") }
+        $names.Add($column['name'])
+        $sources.Add([string[]]@($column['columns']))
+    }
+    if (-not (Test-NonEmptyStrings -Value $Spec['fold_to'])) {
+        $module.FailJson("${Where}.fold_to: should be a non-empty list of non-empty strings")
+    }
+    $foldIndex = [System.Collections.Generic.List[int]]@()
+    foreach ($name in $Spec['fold_to']) {
+        if (-not $names.Contains($name)) { $module.FailJson("${Where}.fold_to: '$name' is not one of the column names") }
+        $foldIndex.Add($names.IndexOf($name))
+    }
+    if (-not (Test-NonEmptyStrings -Value $Spec['time']) -or $Spec['time'].Count -gt 2) {
+        $module.FailJson("${Where}.time: should name one or two columns")
+    }
+    foreach ($key in 'match', 'join') {
+        if ($Spec.ContainsKey($key)) { $module.FailJson("${Where}.${key}: not read by this host module version") }
+    }
+    @{
+        names = [string[]]$names
+        sources = $sources.ToArray()
+        fold = [int[]]$foldIndex
+        time = [string[]]@($Spec['time'])
+        max_groups = Get-UsageInteger -Table $Spec -Key 'max_groups' -Where $Where -Default 10000 -Low 1 -High 1000000
+        max_line = Get-UsageInteger -Table $Spec -Key 'max_line_bytes' -Where $Where -Default 1048576 -Low 1024 -High 16777216
+        max_field = Get-UsageInteger -Table $Spec -Key 'max_field_bytes' -Where $Where -Default 512 -Low 16 -High 65536
+    }
+}
+
+Function ConvertTo-UsageTime {
+    # ISO 8601 (with Z or an offset; none means UTC) to yyyy-MM-ddTHH:mm:ssZ, or $null when it is not a time.
+    param($Text)
+    if ($Text -isnot [string] -or $Text -notmatch '^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?\z') {
+        return $null
+    }
+    $styles = [System.Globalization.DateTimeStyles]'AdjustToUniversal, AssumeUniversal'
+    $parsed = [DateTime]::MinValue
+    $clean = $Text -replace '(\.\d{1,7})\d*', '$1'
+    if (-not [DateTime]::TryParse($clean, [System.Globalization.CultureInfo]::InvariantCulture, $styles, [ref]$parsed)) {
+        return $null
+    }
+    $parsed.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+Function Test-UsageCheckpoint {
+    # The shape Checkpoint.from_json accepts, as far as this module uses it.
+    param($Checkpoint, [string]$Where)
+    if ($Checkpoint -isnot [System.Collections.IDictionary]) { $module.FailJson("${Where}: should be an object") }
+    if ($Checkpoint['id'] -isnot [string] -or $Checkpoint['id'] -eq '') { $module.FailJson("${Where}.id: should not be empty") }
+    $previous = [string]$Checkpoint['previous_id']
+    if (($previous -ne '') -ne ([string]$Checkpoint['previous_taken_at'] -ne '')) {
+        $module.FailJson("${Where}: previous_id and previous_taken_at go together")
+    }
+    if ($null -eq (ConvertTo-UsageTime -Text $Checkpoint['taken_at'])) { $module.FailJson("${Where}.taken_at: should be an ISO 8601 time") }
+    $events = $Checkpoint['events']
+    if ($null -ne $events) {
+        if ($events -isnot [System.Collections.IDictionary] -or -not (Test-IsInteger -Value $events['record_id']) -or $events['record_id'] -lt 0) {
+            $module.FailJson("${Where}.events.record_id: should be an integer of at least 0")
+        }
+    }
+    $files = $Checkpoint['files']
+    if ($null -eq $files) { $files = @() }
+    if ($files -isnot [System.Collections.IList]) { $module.FailJson("${Where}.files: should be a list") }
+    for ($i = 0; $i -lt $files.Count; $i++) {
+        $file = $files[$i]
+        $at = "${Where}.files[$i]"
+        if ($file -isnot [System.Collections.IDictionary]) { $module.FailJson("${at}: should be an object") }
+        if ($file['path'] -isnot [string] -or $file['path'] -eq '') { $module.FailJson("${at}.path: should not be empty") }
+        foreach ($key in 'offset', 'line', 'head_len') {
+            if (-not (Test-IsInteger -Value $file[$key]) -or $file[$key] -lt 0) { $module.FailJson("${at}.${key}: should be an integer of at least 0") }
+        }
+        if ($file['head_len'] -gt [Math]::Min(1024, $file['offset'])) { $module.FailJson("${at}.head_len: should be at most min(1024, offset)") }
+        if ($file['head_sha256'] -isnot [string] -or $file['head_sha256'] -cnotmatch '^[0-9a-f]{64}\z') {
+            $module.FailJson("${at}.head_sha256: should be 64 lowercase hex digits")
+        }
+        if ($null -ne $file['header'] -and ($file['header'] -isnot [string] -or $file['header'].Length -gt 8192)) {
+            $module.FailJson("${at}.header: longer than 8192 characters")
+        }
+    }
+}
+
+Function Test-UsageArgs {
+    param($Usage)
+    if ($Usage -isnot [System.Collections.IDictionary]) { $module.FailJson('usage: should be a dict') }
+    $unknown = @($Usage.Keys | Where-Object { $usageKeys -notcontains $_ } | Sort-Object)
+    if ($unknown.Count -gt 0) { $module.FailJson("usage.$($unknown[0]): unknown key; known: $($usageKeys -join ', ')") }
+    if ($null -ne $Usage['smtp']) { $module.FailJson('usage.smtp: SMTP logs are not read by this host module version') }
+    $notBefore = ConvertTo-UsageTime -Text $Usage['not_before']
+    if ($null -eq $notBefore) { $module.FailJson('usage.not_before: should be an ISO 8601 UTC time') }
+    if ($null -ne $Usage['checkpoint']) { Test-UsageCheckpoint -Checkpoint $Usage['checkpoint'] -Where 'usage.checkpoint' }
+    $directory = $Usage['checkpoint_dir']
+    if ($null -eq $directory -or $directory -eq '') { $directory = '%ProgramData%\tlsguard\usage' }
+    if ($directory -isnot [string]) { $module.FailJson('usage.checkpoint_dir: should be a string') }
+    $key = $Usage['schannel_key']
+    if ($null -eq $key -or $key -eq '') { $key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL' }
+    if ($key -isnot [string]) { $module.FailJson('usage.schannel_key: should be a string') }
+    $read = @{
+        not_before = $notBefore
+        checkpoint = $Usage['checkpoint']
+        directory = [Environment]::ExpandEnvironmentVariables($directory).TrimEnd('\')
+        schannel_key = $key.Trim('\')
+        events = $null
+        iis = $null
+    }
+    $events = $Usage['events']
+    if ($null -ne $events) {
+        if ($events -isnot [System.Collections.IDictionary]) { $module.FailJson('usage.events: should be a dict') }
+        $ids = $events['ids']
+        $ok = $ids -is [System.Collections.IList] -and $ids.Count -ge 1 -and $ids.Count -le 32
+        if ($ok) { foreach ($id in $ids) { if (-not (Test-IsInteger -Value $id) -or $id -lt 1 -or $id -gt 65535) { $ok = $false } } }
+        if (-not $ok) { $module.FailJson('usage.events.ids: should be a list of 1 to 32 event ids (1-65535)') }
+        $read.events = @{
+            log = if ($events['log']) { [string]$events['log'] } else { 'System' }
+            provider = if ($events['provider']) { [string]$events['provider'] } else { 'Schannel' }
+            ids = [int[]]@($ids)
+            max_events = Get-UsageInteger -Table $events -Key 'max_events' -Where 'usage.events' -Default 200000 -Low 1 -High 5000000
+            spec = ConvertTo-CountSpec -Spec $events['spec'] -Where 'usage.events.spec'
+        }
+    }
+    $iis = $Usage['iis']
+    if ($null -ne $iis) {
+        if ($iis -isnot [System.Collections.IDictionary]) { $module.FailJson('usage.iis: should be a dict') }
+        if ($iis.ContainsKey('format') -and $iis['format'] -ne 'w3c') { $module.FailJson("usage.iis.format: only 'w3c' is read by this host module version") }
+        $read.iis = @{
+            folders = Get-UsageStrings -Table $iis -Key 'folders' -Where 'usage.iis' -Low 1 -High 256
+            patterns = Get-UsageStrings -Table $iis -Key 'patterns' -Where 'usage.iis' -Low 1 -High 8
+            spec = ConvertTo-CountSpec -Spec $iis['spec'] -Where 'usage.iis.spec'
+            max_files = Get-UsageInteger -Table $iis -Key 'max_files' -Where 'usage.iis' -Default 2000 -Low 1 -High 10000
+            max_bytes = Get-UsageInteger -Table $iis -Key 'max_bytes' -Where 'usage.iis' -Default 2147483648 -Low 1048576 -High 68719476736
+        }
+    }
+    $read
+}
+
+Function New-UsageNotes { [ordered]@{} }
+
+Function Add-UsageNote {
+    # One note per kind (the first message, a count), at most 64 kinds, as notes.Notes does.
+    param($Notes, [string]$Kind, [string]$Message, [long]$Count = 1, [bool]$BlocksGate = $false)
+    if ($Notes.Contains($Kind)) {
+        $Notes[$Kind].count += $Count
+        $Notes[$Kind].blocks_gate = $Notes[$Kind].blocks_gate -or $BlocksGate
+    }
+    elseif ($Notes.Count -lt 64) {
+        $Notes[$Kind] = @{ kind = $Kind; message = $Message; count = $Count; blocks_gate = $BlocksGate }
+    }
+}
+
+Function New-UsageCounter {
+    param($Spec)
+    @{
+        spec = $Spec
+        table = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
+        folded = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
+        unplaced = $null
+        folded_lines = [long]0
+        cut_values = [long]0
+    }
+}
+
+Function Get-TupleKey {
+    # One dictionary key per value tuple; a missing column ($null) differs from an empty value.
+    param([object[]]$Values)
+    $parts = New-Object -TypeName 'string[]' -ArgumentList $Values.Count
+    for ($i = 0; $i -lt $Values.Count; $i++) {
+        $parts[$i] = if ($null -eq $Values[$i]) { $nullMark } else { [string]$Values[$i] }
+    }
+    [string]::Join($tupleSeparator, $parts)
+}
+
+Function Update-UsageEntry {
+    param($Entry, $Time)
+    $Entry.count += 1
+    if ($null -eq $Time) { return }
+    if ($null -eq $Entry.first -or [string]::CompareOrdinal($Time, $Entry.first) -lt 0) { $Entry.first = $Time }
+    if ($null -eq $Entry.last -or [string]::CompareOrdinal($Time, $Entry.last) -gt 0) { $Entry.last = $Time }
+}
+
+Function Add-UsageCount {
+    # RawCounter.insert: cut long values (by UTF-8 bytes), keep max_groups tuples, then fold to fold_to, then one
+    # unplaced entry. The output never grows with lines.
+    param($Counter, [object[]]$Values, $Time)
+    $key = Get-TupleKey -Values $Values
+    $entry = $null
+    if ($Counter.table.TryGetValue($key, [ref]$entry)) { Update-UsageEntry -Entry $entry -Time $Time; return }
+    $max = $Counter.spec.max_field
+    $cut = $false
+    for ($i = 0; $i -lt $Values.Count; $i++) {
+        if ($null -ne $Values[$i] -and $utf8.GetByteCount($Values[$i]) -gt $max) {
+            $bytes = $utf8.GetBytes($Values[$i])
+            $Values[$i] = $utf8.GetString($bytes, 0, $max)
+            $cut = $true
+        }
+    }
+    if ($cut) {
+        $key = Get-TupleKey -Values $Values
+        if ($Counter.table.TryGetValue($key, [ref]$entry)) { Update-UsageEntry -Entry $entry -Time $Time; return }
+        $Counter.cut_values += 1
+    }
+    if ($Counter.table.Count -lt $Counter.spec.max_groups) {
+        $Counter.table[$key] = @{ values = $Values; count = [long]1; first = $Time; last = $Time }
+        return
+    }
+    $foldValues = [object[]]@($Counter.spec.fold | ForEach-Object { $Values[$_] })
+    $foldKey = Get-TupleKey -Values $foldValues
+    if ($Counter.folded.TryGetValue($foldKey, [ref]$entry)) { Update-UsageEntry -Entry $entry -Time $Time }
+    elseif ($Counter.folded.Count -lt $Counter.spec.max_groups) {
+        $Counter.folded[$foldKey] = @{ values = $foldValues; count = [long]1; first = $Time; last = $Time }
+    }
+    else {
+        if ($null -eq $Counter.unplaced) { $Counter.unplaced = @{ count = [long]1; first = $Time; last = $Time } }
+        else { Update-UsageEntry -Entry $Counter.unplaced -Time $Time }
+        return
+    }
+    $Counter.folded_lines += 1
+}
+
+Function Get-UsageDay {
+    param($Value)
+    if ($null -ne $Value -and $Value.Length -gt 10) { return $Value.Substring(0, 10) }
+    $Value
+}
+
+Function Get-UsageGroups {
+    param($Counter)
+    $names = $Counter.spec.names
+    $dayIndex = [Array]::IndexOf($names, '@day')
+    $groups = [System.Collections.Generic.List[Object]]@()
+    foreach ($entry in $Counter.table.Values) {
+        $fields = [ordered]@{}
+        for ($i = 0; $i -lt $names.Count; $i++) {
+            $fields[$names[$i]] = if ($i -eq $dayIndex) { Get-UsageDay -Value $entry.values[$i] } else { $entry.values[$i] }
+        }
+        $groups.Add(@{ fields = $fields; count = $entry.count; first = [string]$entry.first; last = [string]$entry.last })
+    }
+    foreach ($entry in $Counter.folded.Values) {
+        $fields = [ordered]@{}
+        for ($i = 0; $i -lt $Counter.spec.fold.Count; $i++) {
+            $name = $names[$Counter.spec.fold[$i]]
+            $fields[$name] = if ($name -eq '@day') { Get-UsageDay -Value $entry.values[$i] } else { $entry.values[$i] }
+        }
+        $groups.Add(@{ fields = $fields; count = $entry.count; first = [string]$entry.first; last = [string]$entry.last; folded = $true })
+    }
+    if ($null -ne $Counter.unplaced) {
+        $u = $Counter.unplaced
+        $groups.Add(@{ fields = @{}; count = $u.count; first = [string]$u.first; last = [string]$u.last; folded = $true })
+    }
+    , $groups
+}
+
+Function Add-CounterNotes {
+    param($Counter, $Notes, [string]$What)
+    if ($Counter.folded_lines -gt 0) {
+        Add-UsageNote -Notes $Notes -Kind 'groups_capped' -Count $Counter.folded_lines -Message ("${What}: more than $($Counter.spec.max_groups) " +
+            "distinct clients; $($Counter.folded_lines) line(s) were counted per day, site and protocol without naming their clients")
+    }
+    if ($Counter.cut_values -gt 0) {
+        Add-UsageNote -Notes $Notes -Kind 'values_cut' -Count $Counter.cut_values -Message ("${What}: $($Counter.cut_values) group(s) had a " +
+            "value longer than $($Counter.spec.max_field) bytes, cut to that length")
+    }
+}
+
+# ---------------------------------------------------------------- usage: SCHANNEL events
+Function Get-EventFields {
+    # The flat field dict of eventxml.event_fields: @id, @record, @time, @provider, @computer, UserData/* children
+    # by name, EventData/Data by Name (unnamed ones @data0, @data1 ...).
+    param($LogRecord)
+    [xml]$xml = $LogRecord.ToXml()
+    $fields = @{
+        '@id' = [string]$LogRecord.Id
+        '@record' = [string]$LogRecord.RecordId
+        '@time' = $LogRecord.TimeCreated.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffffffZ', [System.Globalization.CultureInfo]::InvariantCulture)
+        '@provider' = [string]$LogRecord.ProviderName
+        '@computer' = [string]$LogRecord.MachineName
+    }
+    foreach ($part in $xml.DocumentElement.ChildNodes) {
+        if ($part.LocalName -eq 'UserData') {
+            foreach ($wrapper in $part.ChildNodes) {
+                foreach ($child in $wrapper.ChildNodes) {
+                    if ($child.NodeType -eq 'Element' -and -not $fields.ContainsKey($child.LocalName)) { $fields[$child.LocalName] = $child.InnerText }
+                }
+            }
+        }
+        elseif ($part.LocalName -eq 'EventData') {
+            $unnamed = 0
+            foreach ($data in $part.ChildNodes) {
+                if ($data.NodeType -ne 'Element') { continue }
+                $name = $data.GetAttribute('Name')
+                if ($name -eq '') { $name = "@data$unnamed"; $unnamed++ }
+                if (-not $fields.ContainsKey($name)) { $fields[$name] = $data.InnerText }
+            }
+        }
+    }
+    $fields
+}
+
+Function Read-UsageEvents {
+    param($Read, $Previous)
+    $events = $Read.events
+    $spec = $events.spec
+    $notes = New-UsageNotes
+    $counter = New-UsageCounter -Spec $spec
+    $after = $null
+    $afterTime = ''
+    if ($null -ne $Previous -and $null -ne $Previous['events']) {
+        $after = [long]$Previous['events']['record_id']
+        $afterTime = [string]$Previous['events']['time']
+    }
+    $readAt = [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
+    # The newest and oldest records before the query: only events up to the newest are read this run.
+    $newest = $null; $oldest = $null; $oldestTime = ''
+    try {
+        $top = Get-WinEvent -LogName $events.log -MaxEvents 1 -ErrorAction Stop
+        $newest = [long]$top.RecordId
+        $bottom = Get-WinEvent -LogName $events.log -MaxEvents 1 -Oldest -ErrorAction Stop
+        $oldest = [long]$bottom.RecordId
+        $oldestTime = $bottom.TimeCreated.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+    }
+    catch {
+        if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') {
+            Add-UsageNote -Notes $notes -Kind 'access_denied' -BlocksGate $true -Message "$($events.log) log: $(Get-ErrorText -ErrorRecord $_)"
+        }
+    }
+    $readCount = 0; $truncated = $false; $lastId = $null; $lastTime = ''
+    if ($null -ne $newest) {
+        $idTest = ($events.ids | ForEach-Object { "EventID=$_" }) -join ' or '
+        $range = if ($null -ne $after) { "EventRecordID &gt; $after and EventRecordID &lt;= $newest" }
+        else { "EventRecordID &lt;= $newest and TimeCreated[@SystemTime&gt;='$($Read.not_before)']" }
+        # The provider and log names are XML-escaped: they arrive as data, never as query text.
+        $provider = [Security.SecurityElement]::Escape($events.provider)
+        $log = [Security.SecurityElement]::Escape($events.log)
+        $select = "*[System[Provider[@Name='$provider'] and ($idTest) and $range]]"
+        $query = "<QueryList><Query Id='0' Path='$log'><Select Path='$log'>$select</Select></Query></QueryList>"
+        try {
+            # -Oldest: oldest first, so a truncated read ends at a record the next run goes on from.
+            $found = Get-WinEvent -FilterXml ([xml]$query) -Oldest -MaxEvents ($events.max_events + 1) -ErrorAction Stop
+        }
+        catch {
+            $found = @()
+            if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') {
+                Add-UsageNote -Notes $notes -Kind 'access_denied' -BlocksGate $true -Message "$($events.log) log: $(Get-ErrorText -ErrorRecord $_)"
+            }
+        }
+        foreach ($record in @($found)) {
+            if ($readCount -ge $events.max_events) { $truncated = $true; break }
+            $fields = Get-EventFields -LogRecord $record
+            $values = New-Object -TypeName 'object[]' -ArgumentList $spec.names.Count
+            for ($i = 0; $i -lt $spec.names.Count; $i++) {
+                $sources = $spec.sources[$i]
+                if ($sources.Count -eq 1 -and $sources[0] -eq '@day') { $values[$i] = $fields['@time'].Substring(0, 10); continue }
+                foreach ($source in $sources) {
+                    if ($fields.ContainsKey($source)) { $values[$i] = $fields[$source]; break }
+                }
+            }
+            Add-UsageCount -Counter $counter -Values $values -Time $fields['@time']
+            $readCount++
+            $lastId = [long]$record.RecordId
+            $lastTime = $fields['@time'].Substring(0, 19) + 'Z'
+        }
+    }
+    Add-CounterNotes -Counter $counter -Notes $notes -What 'SCHANNEL events'
+    if ($truncated) {
+        Add-UsageNote -Notes $notes -Kind 'events_truncated' -Message ("SCHANNEL: more than $($events.max_events) events waiting; this read " +
+            "stopped at record $lastId ($lastTime) and the next one goes on from there")
+    }
+    @{
+        groups = Get-UsageGroups -Counter $counter; read = $readCount; truncated = $truncated
+        after_record_id = $after; after_time = $afterTime; last_record_id = $lastId; last_time = $lastTime
+        oldest_record_id = $oldest; oldest_time = $oldestTime; newest_record_id = $newest; read_at = $readAt
+        notes = @($notes.Values)
+    }
+}
+
+# ---------------------------------------------------------------- usage: W3C log files from a checkpoint
+Function New-W3cBlock {
+    # The column map of one #Fields stretch: for each requested column, where its value comes from.
+    param([string]$Header, [string]$Date, $Spec, [string]$Directory)
+    $names = @($Header.Split($w3cWhitespace, [StringSplitOptions]::RemoveEmptyEntries))
+    $index = @{}
+    for ($i = 0; $i -lt $names.Count; $i++) {
+        $lower = $names[$i].ToLowerInvariant()
+        if (-not $index.ContainsKey($lower)) { $index[$lower] = $i }
+    }
+    $timeIndex = @($Spec.time | ForEach-Object { if ($index.ContainsKey($_.ToLowerInvariant())) { $index[$_.ToLowerInvariant()] } else { -1 } })
+    $slots = New-Object -TypeName 'object[]' -ArgumentList $Spec.names.Count
+    for ($c = 0; $c -lt $Spec.names.Count; $c++) {
+        $sources = $Spec.sources[$c]
+        if ($sources.Count -eq 1 -and $sources[0] -eq '@dir') { $slots[$c] = @{ const = $Directory }; continue }
+        if ($sources.Count -eq 1 -and $sources[0] -eq '@day') {
+            if ($timeIndex[0] -ge 0) { $slots[$c] = @{ field = $timeIndex[0]; day = $true } }
+            elseif ($Date -ne '') { $slots[$c] = @{ const = $(if ($Date.Length -gt 10) { $Date.Substring(0, 10) } else { $Date }) } }
+            else { $slots[$c] = @{ const = $null } }
+            continue
+        }
+        $slots[$c] = @{ const = $null }
+        foreach ($source in $sources) {
+            $lower = $source.ToLowerInvariant()
+            if ($index.ContainsKey($lower)) { $slots[$c] = @{ field = $index[$lower] }; break }
+        }
+    }
+    @{ header = $Header; date = $Date; nfields = $(if ($names.Count -gt 0) { $names.Count } else { -1 }); slots = $slots; time = $timeIndex }
+}
+
+Function Get-W3cTime {
+    # The line's time text: the time columns joined by a space, completed from #Date where the line lacks them.
+    param($Block, [string[]]$Parts)
+    $t = $Block.time
+    if ($t.Count -eq 1) { if ($t[0] -ge 0) { return $Parts[$t[0]] } else { return $Block.date } }
+    if ($t[0] -ge 0 -and $t[1] -ge 0) { return "$($Parts[$t[0]]) $($Parts[$t[1]])" }
+    if ($t[0] -ge 0) { return $Parts[$t[0]] }
+    $day = if ($Block.date.Length -gt 10) { $Block.date.Substring(0, 10) } else { $Block.date }
+    if ($t[1] -ge 0) { return "$day $($Parts[$t[1]])" }
+    $Block.date
+}
+
+Function Read-W3cLine {
+    param($State, [byte[]]$Bytes, [int]$Length)
+    $spec = $State.spec
+    $State.line += 1
+    if ($Length -gt $spec.max_line) {
+        $State.unreadable += 1
+        $message = "$($State.label) line $($State.line): longer than $($spec.max_line) bytes; skipped"
+        Add-UsageNote -Notes $State.notes -Kind 'w3c_line_too_long' -BlocksGate $true -Message $message
+        return
+    }
+    $text = $utf8.GetString($Bytes, 0, $Length)
+    if ($text.StartsWith('#')) {
+        $text = $text.TrimEnd("`r")
+        if ($utf8.GetByteCount($text) -gt 8192) {
+            $message = "$($State.label) line $($State.line): a long '#' line is not a header IIS writes; ignored"
+            Add-UsageNote -Notes $State.notes -Kind 'w3c_header_too_long' -BlocksGate $true -Message $message
+        }
+        elseif ($text.StartsWith('#Fields:')) {
+            $header = $text.Substring(8).Trim()
+            $State.block = New-W3cBlock -Header $header -Date $State.date -Spec $spec -Directory $State.directory
+        }
+        elseif ($text.StartsWith('#Date:')) {
+            $date = $text.Substring(6).Trim()
+            $State.date = if ($date.Length -gt 64) { $date.Substring(0, 64) } else { $date }
+            $State.block = New-W3cBlock -Header $State.block.header -Date $State.date -Spec $spec -Directory $State.directory
+        }
+        return
+    }
+    $parts = $text.Split($w3cWhitespace, [StringSplitOptions]::RemoveEmptyEntries)
+    if ($parts.Count -eq 0) { return }
+    $block = $State.block
+    if ($block.nfields -lt 0) {
+        $State.unreadable += 1
+        $message = "$($State.label) line $($State.line): data before any #Fields header; skipped"
+        Add-UsageNote -Notes $State.notes -Kind 'w3c_no_fields' -BlocksGate $true -Message $message
+        return
+    }
+    if ($parts.Count -ne $block.nfields) {
+        $State.unreadable += 1
+        $message = "$($State.label) line $($State.line): $($parts.Count) fields where #Fields names $($block.nfields); skipped"
+        Add-UsageNote -Notes $State.notes -Kind 'w3c_field_count' -BlocksGate $true -Message $message
+        return
+    }
+    $values = New-Object -TypeName 'object[]' -ArgumentList $block.slots.Count
+    for ($c = 0; $c -lt $block.slots.Count; $c++) {
+        $slot = $block.slots[$c]
+        if ($slot.ContainsKey('field')) {
+            $value = $parts[$slot.field]
+            if ($slot.day -and $value.Length -gt 10) { $value = $value.Substring(0, 10) }
+            $values[$c] = $value
+        }
+        else { $values[$c] = $slot.const }
+    }
+    Add-UsageCount -Counter $State.counter -Values $values -Time (Get-W3cTime -Block $block -Parts $parts)
+    $State.counted += 1
+}
+
+Function Read-W3cFile {
+    # Stream one file from its cursor in 64 KiB chunks; a line longer than max_line_bytes is dropped as it streams
+    # by. The cursor ends at the last complete line (the unterminated tail waits, unless the file is final).
+    param($Path, $Start, [bool]$Final, $Spec, $Counter, $Notes, [string]$Directory, $Budget)
+    $state = @{
+        spec = $Spec; counter = $Counter; notes = $Notes; directory = $Directory; label = [IO.Path]::GetFileName($Path)
+        line = [long]$Start.line; date = [string]$Start.date; counted = 0; unreadable = 0; error = $null
+    }
+    $state.block = New-W3cBlock -Header ([string]$Start.header) -Date $state.date -Spec $Spec -Directory $Directory
+    $offset = [long]$Start.offset
+    $skipping = [bool]$Start.in_long_line
+    $carry = New-Object -TypeName System.IO.MemoryStream
+    $buffer = New-Object -TypeName 'byte[]' -ArgumentList 65536
+    $stream = $null
+    try {
+        # IIS keeps the current file open for writing: share read, write and delete.
+        $stream = [System.IO.File]::Open($Path, 'Open', 'Read', 'ReadWrite, Delete')
+        $null = $stream.Seek($offset, 'Begin')
+        while ($Budget.left -gt 0) {
+            $n = $stream.Read($buffer, 0, [int][Math]::Min(65536, $Budget.left))
+            if ($n -le 0) { break }
+            $Budget.left -= $n
+            $pos = 0
+            while ($pos -lt $n) {
+                $nl = [Array]::IndexOf($buffer, [byte]10, $pos, $n - $pos)
+                if ($nl -lt 0) {
+                    if ($skipping) { $offset += $n - $pos }
+                    else {
+                        $carry.Write($buffer, $pos, $n - $pos)
+                        if ($carry.Length -gt $Spec.max_line) { $skipping = $true; $offset += $carry.Length; $carry.SetLength(0) }
+                    }
+                    break
+                }
+                if ($skipping) {
+                    $offset += $nl - $pos + 1
+                    $skipping = $false
+                    $state.line += 1
+                    $state.unreadable += 1
+                    $message = "$($state.label) line $($state.line): longer than $($Spec.max_line) bytes; skipped"
+                    Add-UsageNote -Notes $Notes -Kind 'w3c_line_too_long' -BlocksGate $true -Message $message
+                }
+                else {
+                    $carry.Write($buffer, $pos, $nl - $pos)
+                    $length = [int]$carry.Length
+                    $offset += $length + 1
+                    Read-W3cLine -State $state -Bytes $carry.GetBuffer() -Length $length
+                    $carry.SetLength(0)
+                }
+                $pos = $nl + 1
+            }
+        }
+    }
+    catch {
+        $state.error = Get-ErrorText -ErrorRecord $_
+    }
+    finally {
+        if ($null -ne $stream) { $stream.Dispose() }
+    }
+    if ($Final -and $null -eq $state.error) {
+        if ($skipping) {
+            $skipping = $false
+            $state.line += 1
+            $state.unreadable += 1
+            $message = "$($state.label) line $($state.line): longer than $($Spec.max_line) bytes; skipped"
+            Add-UsageNote -Notes $Notes -Kind 'w3c_line_too_long' -BlocksGate $true -Message $message
+        }
+        elseif ($carry.Length -gt 0) {
+            $length = [int]$carry.Length
+            $offset += $length
+            Read-W3cLine -State $state -Bytes $carry.GetBuffer() -Length $length
+        }
+    }
+    $state.cursor = @{ offset = $offset; line = $state.line; header = $state.block.header; date = $state.date; in_long_line = $skipping }
+    $state
+}
+
+Function Get-HeadSha256 {
+    param([string]$Path, [long]$Length)
+    $stream = [System.IO.File]::Open($Path, 'Open', 'Read', 'ReadWrite, Delete')
+    try {
+        $bytes = New-Object -TypeName 'byte[]' -ArgumentList $Length
+        $got = 0
+        while ($got -lt $Length) {
+            $n = $stream.Read($bytes, $got, $Length - $got)
+            if ($n -le 0) { break }
+            $got += $n
+        }
+        $sha = [System.Security.Cryptography.SHA256]::Create()
+        try { ([BitConverter]::ToString($sha.ComputeHash($bytes, 0, $got)) -replace '-', '').ToLowerInvariant() }
+        finally { $sha.Dispose() }
+    }
+    finally { $stream.Dispose() }
+}
+
+Function Get-UsageLogFiles {
+    # Every file matching the patterns in every folder (a '*' is allowed in the folder's last part).
+    param($Folders, $Patterns, $Notes)
+    $files = [System.Collections.Generic.List[Object]]@()
+    foreach ($folder in $Folders) {
+        $expanded = [Environment]::ExpandEnvironmentVariables($folder).TrimEnd('\')
+        $parent = Split-Path -Path $expanded -Parent
+        $leaf = Split-Path -Path $expanded -Leaf
+        $dirs = @()
+        try {
+            if ($leaf.Contains('*')) {
+                if ([System.IO.Directory]::Exists($parent)) { $dirs = @([System.IO.Directory]::GetDirectories($parent, $leaf) | Sort-Object) }
+            }
+            elseif ([System.IO.Directory]::Exists($expanded)) { $dirs = @($expanded) }
+        }
+        catch {
+            Add-UsageNote -Notes $Notes -Kind 'access_denied' -BlocksGate $true -Message "${expanded}: $(Get-ErrorText -ErrorRecord $_)"
+        }
+        foreach ($dir in $dirs) {
+            try {
+                $seen = @{}
+                foreach ($pattern in $Patterns) {
+                    foreach ($info in ([System.IO.DirectoryInfo]$dir).GetFiles($pattern)) {
+                        if ($seen.ContainsKey($info.FullName.ToLowerInvariant())) { continue }
+                        $seen[$info.FullName.ToLowerInvariant()] = $true
+                        $files.Add(@{ path = $info.FullName; size = $info.Length; written = $info.LastWriteTimeUtc.ToString('yyyy-MM-ddTHH:mm:ssZ') })
+                    }
+                }
+            }
+            catch {
+                Add-UsageNote -Notes $Notes -Kind 'access_denied' -BlocksGate $true -Message "${dir}: $(Get-ErrorText -ErrorRecord $_)"
+            }
+        }
+    }
+    , $files
+}
+
+Function Get-FolderName {
+    param([string]$Path)
+    $parts = @($Path.Replace('/', '\').Split([char[]]@('\'), [StringSplitOptions]::RemoveEmptyEntries))
+    if ($parts.Count -ge 2) { $parts[$parts.Count - 2] } else { '' }
+}
+
+Function Read-UsageLogs {
+    # checkpoint.plan_reads, then logread.read_log_files: the rotation rule, the byte budget, the positions.
+    param($Files, $Read, $Previous)
+    $notes = New-UsageNotes
+    $spec = $Files.spec
+    $readAt = [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
+    $listed = Get-UsageLogFiles -Folders $Files.folders -Patterns $Files.patterns -Notes $notes
+    if ($listed.Count -gt $Files.max_files) {
+        $message = "$($listed.Count) log files match, more than the $($Files.max_files) one run considers; the oldest were not read"
+        Add-UsageNote -Notes $notes -Kind 'too_many_files' -BlocksGate $true -Message $message
+        $order = @(@{ Expression = { $_.written } }, @{ Expression = { $_.path.ToLowerInvariant() } })
+        $listed = @($listed | Sort-Object -Property $order | Select-Object -Last $Files.max_files)
+    }
+    $known = @{}
+    $continued = @{}
+    if ($null -ne $Previous -and $null -ne $Previous['files']) {
+        foreach ($position in $Previous['files']) {
+            $known[$position['path'].ToLowerInvariant()] = $position
+            $continued[(Get-FolderName -Path $position['path']).ToLowerInvariant()] = $true
+        }
+    }
+    $newest = @{}
+    foreach ($file in $listed) {
+        $folderKey = (Split-Path -Path $file.path -Parent).ToLowerInvariant()
+        $mark = "$($file.written)|$($file.path.ToLowerInvariant())"
+        if (-not $newest.ContainsKey($folderKey) -or [string]::CompareOrdinal($mark, $newest[$folderKey]) -gt 0) { $newest[$folderKey] = $mark }
+    }
+    $counter = New-UsageCounter -Spec $spec
+    $folders = [ordered]@{}
+    $positions = [System.Collections.Generic.List[Object]]@()
+    $budget = @{ left = [long]$Files.max_bytes }
+    foreach ($file in @($listed | Sort-Object -Property @{ Expression = { $_.path.ToLowerInvariant() } })) {
+        if ([string]::CompareOrdinal($file.written, $Read.not_before) -lt 0) { continue }
+        $name = Get-FolderName -Path $file.path
+        $folderKey = $name.ToLowerInvariant()
+        if (-not $folders.Contains($folderKey)) {
+            $folders[$folderKey] = [ordered]@{ folder = $name; path = (Split-Path -Path $file.path -Parent); files = 0; files_read = 0
+                lines = 0; unreadable = 0; continued = $continued.ContainsKey($folderKey); complete = $true }
+        }
+        $entry = $folders[$folderKey]
+        $entry.files += 1
+        $pathKey = $file.path.ToLowerInvariant()
+        $final = $newest[(Split-Path -Path $file.path -Parent).ToLowerInvariant()] -ne "$($file.written)|$pathKey"
+        $position = $known[$pathKey]
+        $start = @{ offset = 0; line = 0; header = ''; date = ''; in_long_line = $false }
+        if ($null -ne $position) {
+            $head = $null
+            try { $head = Get-HeadSha256 -Path $file.path -Length $position['head_len'] } catch { $head = $null }
+            if ($null -eq $head) {
+                Add-UsageNote -Notes $notes -Kind 'access_denied' -BlocksGate $true -Message "$($file.path): cannot be read now; it is read next time"
+                $positions.Add($position)
+                continue
+            }
+            if ($file.size -lt $position['offset'] -or $head -ne $position['head_sha256']) {
+                $message = "$($file.path): not the file read last time (shorter, or its first bytes differ); read again from the start"
+                Add-UsageNote -Notes $notes -Kind 'file_replaced' -Message $message
+                $position = $null
+            }
+            elseif ($file.size -eq $position['offset'] -and -not ($final -and $position['in_long_line'])) {
+                $positions.Add($position)
+                continue
+            }
+            else {
+                $start = @{ offset = [long]$position['offset']; line = [long]$position['line']; header = [string]$position['header']
+                    date = [string]$position['date']; in_long_line = [bool]$position['in_long_line'] }
+            }
+        }
+        $toRead = $file.size - $start.offset
+        if ($budget.left -lt $toRead) {
+            $entry.complete = $false
+            if ($budget.left -le 0) {
+                if ($null -ne $position) { $positions.Add($position) }
+                continue
+            }
+        }
+        $isFinal = $final -and $budget.left -ge $toRead
+        $result = Read-W3cFile -Path $file.path -Start $start -Final $isFinal -Spec $spec -Counter $counter -Notes $notes -Directory $name -Budget $budget
+        if ($null -ne $result.error) {
+            $entry.complete = $false
+            $message = "$($file.path): $($result.error); read up to line $($result.cursor.line) only"
+            Add-UsageNote -Notes $notes -Kind 'access_denied' -BlocksGate $true -Message $message
+        }
+        $headLen = [Math]::Min(1024, $result.cursor.offset)
+        $sha = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+        try { $sha = Get-HeadSha256 -Path $file.path -Length $headLen } catch { $headLen = 0 }
+        $positions.Add([ordered]@{ path = $file.path; offset = $result.cursor.offset; line = $result.cursor.line; header = $result.cursor.header
+                date = $result.cursor.date; in_long_line = $result.cursor.in_long_line; head_len = $headLen; head_sha256 = $sha; written = $file.written })
+        $entry.files_read += 1
+        $entry.lines += $result.counted
+        $entry.unreadable += $result.unreadable
+    }
+    if ($budget.left -le 0 -and @($folders.Values | Where-Object { -not $_.complete }).Count -gt 0) {
+        $message = "IIS logs: the $($Files.max_bytes)-byte read budget of one run was reached; the rest is read by the next run"
+        Add-UsageNote -Notes $notes -Kind 'read_budget' -Message $message
+    }
+    Add-CounterNotes -Counter $counter -Notes $notes -What 'IIS logs'
+    @{ groups = Get-UsageGroups -Counter $counter; positions = $positions; folders = @($folders.Values); notes = @($notes.Values); read_at = $readAt }
+}
+
+# ---------------------------------------------------------------- usage: one run, and the host's checkpoint copy
+Function Write-UsageCheckpoint {
+    # checkpoint.json replaced atomically (temporary file, then File.Replace), the one before kept as checkpoint.previous.json.
+    param([string]$Directory, $Checkpoint)
+    if (-not [System.IO.Directory]::Exists($Directory)) { $null = [System.IO.Directory]::CreateDirectory($Directory) }
+    $current = Join-Path -Path $Directory -ChildPath 'checkpoint.json'
+    $temporary = Join-Path -Path $Directory -ChildPath 'checkpoint.json.tmp'
+    [System.IO.File]::WriteAllText($temporary, (ConvertTo-Json -InputObject $Checkpoint -Depth 8 -Compress), $utf8)
+    if ([System.IO.File]::Exists($current)) {
+        [System.IO.File]::Replace($temporary, $current, (Join-Path -Path $Directory -ChildPath 'checkpoint.previous.json'))
+    }
+    else { [System.IO.File]::Move($temporary, $current) }
+}
+
+Function Read-StoredCheckpoint {
+    param([string]$Directory)
+    $path = Join-Path -Path $Directory -ChildPath 'checkpoint.json'
+    if (-not [System.IO.File]::Exists($path)) { return $null }
+    try {
+        $parsed = ConvertFrom-Json -InputObject ([System.IO.File]::ReadAllText($path)) -ErrorAction Stop
+        # ConvertFrom-Json gives objects; the reads index dictionaries.
+        $stored = @{ id = [string]$parsed.id; taken_at = [string]$parsed.taken_at; files = @() ; events = $null }
+        if ($null -ne $parsed.events) {
+            $stored.events = @{ log = [string]$parsed.events.log; record_id = [long]$parsed.events.record_id; time = [string]$parsed.events.time }
+        }
+        $stored.files = @(foreach ($f in @($parsed.files)) {
+                if ($null -eq $f) { continue }
+                @{ path = [string]$f.path; offset = [long]$f.offset; line = [long]$f.line; header = [string]$f.header; date = [string]$f.date
+                    in_long_line = [bool]$f.in_long_line; head_len = [long]$f.head_len; head_sha256 = [string]$f.head_sha256; written = [string]$f.written }
+            })
+        if ($stored.id -eq '') { return $null }
+        $stored
+    }
+    catch { $null }   # a damaged copy: a run from scratch (the controller then replaces its store)
+}
+
+Function Invoke-UsageRead {
+    param($Read)
+    $previous = $Read.checkpoint
+    $source = 'controller'
+    if ($null -eq $previous) {
+        $previous = Read-StoredCheckpoint -Directory $Read.directory
+        $source = if ($null -ne $previous) { 'host' } else { 'none' }
+    }
+    $events = if ($null -ne $Read.events) { Read-UsageEvents -Read $Read -Previous $previous } else { $null }
+    $iis = if ($null -ne $Read.iis) { Read-UsageLogs -Files $Read.iis -Read $Read -Previous $previous } else { $null }
+    $endEvents = $null
+    if ($null -ne $events) {
+        if ($events.truncated) { $endEvents = [ordered]@{ log = $Read.events.log; record_id = [long]$events.last_record_id; time = $events.last_time } }
+        else {
+            $record = if ($null -ne $events.newest_record_id) { [long]$events.newest_record_id } else { [long]0 }
+            $endEvents = [ordered]@{ log = $Read.events.log; record_id = $record; time = $events.read_at }
+        }
+    }
+    elseif ($null -ne $previous -and $null -ne $previous['events']) { $endEvents = $previous['events'] }
+    $files = if ($null -ne $iis) { $iis.positions } elseif ($null -ne $previous -and $null -ne $previous['files']) { @($previous['files']) } else { @() }
+    $now = [DateTime]::UtcNow
+    $checkpoint = [ordered]@{
+        id = $now.ToString('yyyyMMddTHHmmss.ffffffZ') + '-' + ([Guid]::NewGuid().ToString('N').Substring(0, 4))
+        previous_id = if ($null -ne $previous) { [string]$previous['id'] } else { '' }
+        previous_taken_at = if ($null -ne $previous) { [string]$previous['taken_at'] } else { '' }
+        taken_at = $now.ToString('yyyy-MM-ddTHH:mm:ssZ')
+        events = $endEvents
+        files = @($files)
+    }
+    if (-not $module.CheckMode) {
+        try { Write-UsageCheckpoint -Directory $Read.directory -Checkpoint $checkpoint }
+        catch { $module.Warn("usage: the host's checkpoint copy in $($Read.directory) could not be written: $(Get-ErrorText -ErrorRecord $_)") }
+    }
+    $eventLogging = $null
+    $keyWritten = ''
+    $base = [Microsoft.Win32.RegistryKey]::OpenBaseKey([Microsoft.Win32.RegistryHive]::LocalMachine, [Microsoft.Win32.RegistryView]::Registry64)
+    try {
+        $schannel = $base.OpenSubKey($Read.schannel_key, $false)
+        if ($null -ne $schannel) {
+            try {
+                if ($schannel.GetValueNames() -contains 'EventLogging' -and $schannel.GetValueKind('EventLogging') -eq 'DWord') {
+                    # REG_DWORD comes back as a signed Int32: its four bytes read as unsigned.
+                    $raw = [int]$schannel.GetValue('EventLogging')
+                    $eventLogging = [long][BitConverter]::ToUInt32([BitConverter]::GetBytes($raw), 0)
+                }
+            }
+            finally { $schannel.Dispose() }
+        }
+    }
+    catch { $eventLogging = $null }
+    finally { $base.Dispose() }
+    $boot = ''
+    try {
+        $os = Get-CimInstance -ClassName Win32_OperatingSystem -Property LastBootUpTime -ErrorAction Stop
+        $boot = $os.LastBootUpTime.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+    }
+    catch { $boot = '' }
+    @{ checkpoint = $checkpoint; checkpoint_source = $source; events = $events; iis = $iis; smtp = $null
+        event_logging = $eventLogging; schannel_key_written = $keyWritten; last_boot = $boot; iis_sites = $null }
+}
+
 $params = $module.Params
 if ($params.hotfixes.Count -gt $maxHotfixes) {
     $module.FailJson("hotfixes: at most $maxHotfixes ids, not $($params.hotfixes.Count)")
@@ -321,6 +1193,7 @@ for ($i = 0; $i -lt $changes.Count; $i++) {
 if ($changes.Count -gt 0 -and $null -eq $params.backup_id) {
     $module.FailJson('backup_id: required when changes are given (every change is backed up first)')
 }
+$usageRead = if ($null -ne $params.usage) { Test-UsageArgs -Usage $params.usage } else { $null }
 
 # ---------------------------------------------------------------- registry
 Function Get-KeyLocation {
@@ -871,6 +1744,10 @@ if ($hotfixIds.Count -gt 0) {
 
 if ($params.check_backup_dir) {
     $module.Result['backup_dir_problem'] = Get-FolderCheck -Folder $backupDir
+}
+
+if ($null -ne $usageRead) {
+    $module.Result['usage'] = Invoke-UsageRead -Read $usageRead
 }
 
 if ($changes.Count -eq 0) {

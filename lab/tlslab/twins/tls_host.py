@@ -23,9 +23,10 @@ from ..host import FILETIME_EPOCH_OFFSET, Host
 from . import backup_files
 from .args import ModuleFailure, module_name, split, validate
 from .dotnet_registry import DotNetError, DotNetRegistry, HostCrashed, split_key
+from .usage_read import UsageRead
 
 MODULE = "tlsguard.windows.__tls_host"
-SOURCE_SHA256 = "8e0ecca1c680aafdc4e27794d4fae266e5932b79ef5ad0bf64789ce608f56b70"
+SOURCE_SHA256 = "dbb486ca787559301d0d5ecdded41a51c32e486f01284d5e65f163f9b365f57b"
 HIVES = ("HKLM", "HKCU", "HKU", "HKCR", "HKCC")
 TYPES = ("REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD", "REG_NONE")
 _HIVE = {"type": "str", "default": "HKLM", "choices": list(HIVES)}
@@ -48,6 +49,7 @@ SPEC: dict = {"options": {
     "check_backup_dir": {"type": "bool", "default": False},
     "hotfixes": {"type": "list", "elements": "str", "default": []},
     "facts": {"type": "bool", "default": False},
+    "usage": {"type": "dict"},
 }, "supports_check_mode": True}
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 ID_RULE = "letters, digits, '_', '.' and '-', not starting with '.' or '-'"
@@ -322,6 +324,12 @@ def run(host: Host, complex_args: dict) -> dict:
     raw, check_mode, _diff = split(complex_args)
     module = _Module(host, validate(SPEC, raw, module_name(complex_args)), check_mode)
     backup_dir, hotfixes, converted = _validate(module)
+    usage = None
+    if module.params["usage"] is not None:   # checked with the other options, before any read
+        try:
+            usage = UsageRead(host, module.params["usage"], check_mode)
+        except ModuleFailure as failure:
+            raise module.fail(str(failure)) from None
     params = module.params
     reader = _Reader(module)
     missing = []
@@ -357,6 +365,8 @@ def run(host: Host, complex_args: dict) -> dict:
         module.result["hotfixes"] = _hotfixes(host, hotfixes)
     if params["check_backup_dir"]:
         module.result["backup_dir_problem"] = backup_files.folder_problem(host, backup_dir)
+    if usage is not None:
+        module.result["usage"] = usage.run()
     if params["changes"]:
         _Changes(module, reader, backup_dir, converted).run()
     if module.warnings:

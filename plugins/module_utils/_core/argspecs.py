@@ -30,3 +30,13 @@ TLS_RESTORE_ARGS: dict[str, dict] = {**BACKUP_ARGS, "backup_id": {"type": "str"}
 WAIVER_ARGS: dict[str, dict] = {"waivers": {"type": "list", "elements": "dict", "default": []}}
 TLS_READINESS_ARGS: dict[str, dict] = {"profile": POLICY_ARGS["profile"], **WAIVER_ARGS}
 TLS_CONFIG_ARGS.update(WAIVER_ARGS)
+# tls_usage: the gate rule (usage/gate.py), the controller store folder and the sources read (docs/usage.md).
+USAGE_SOURCES = ["schannel", "iis", "smtp"]
+TLS_USAGE_ARGS: dict[str, dict] = {
+    "days": {"type": "int", "default": 30},
+    "exceptions": {"type": "list", "elements": "dict", "default": []},
+    "require_smtp": {"type": "bool", "default": False},
+    "store": {"type": "path", "default": "~/.ansible/tlsguard/usage"},
+    "sources": {"type": "list", "elements": "str", "choices": USAGE_SOURCES, "default": USAGE_SOURCES},
+    "top": {"type": "int", "default": 50},
+}

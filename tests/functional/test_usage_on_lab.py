@@ -1,0 +1,101 @@
+"""tls_usage end to end: real TLS 1.0/1.2 handshakes against a lab host's IIS listener, then real ansible-playbook
+over real pywinrm; the lab's twin of __tls_host.ps1 counts its IIS log (the lab is a test double, not Windows)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tlslab import fleet, traffic
+from tlslab.testing import start_lab
+
+from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
+
+PLAY = """- hosts: {host}
+  gather_facts: false
+  tasks:
+    - name: Usage
+      tlsguard.windows.tls_usage:
+        store: {store}
+        days: {days}
+        sources: {sources}
+"""
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    handle = start_lab(tmp_path_factory.mktemp("usage") / "lab", [fleet.HostSpec("web01", "2019")])
+    yield handle
+    handle.stop()
+
+
+def usage(lab, tmp_path: Path, store: Path, *args: str, days: object = 30, host: str = "web01",
+          sources: str = "[iis]") -> dict:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    play = tmp_path / "play.yml"
+    play.write_text(PLAY.format(host=host, store=store, days=days, sources=sources))
+    env = ansible_env({"ANSIBLE_STDOUT_CALLBACK": "json", "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
+                       "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_HOME": str(tmp_path / "home")})
+    result = lab.playbook(play, *args, env=env)
+    report = json.loads(result.stdout)
+    return report["plays"][0]["tasks"][0]["hosts"][host]
+
+
+def shake(lab, protocol: str, client_ip: str, user_agent: str) -> None:
+    port = lab.running.config.ports["web01"]["https"]
+    attempt = traffic.handshake(port, "web01.lab.test", protocol, lab.state / "pki" / "ca.crt", client_ip=client_ip,
+                                user_agent=user_agent)
+    assert attempt.accepted, attempt.detail
+
+
+def legacy_count(result: dict) -> int:
+    return sum(d["count"] for d in result["daily"] if d["protocol"] == "tls1_0")
+
+
+def test_tls_1_0_traffic_names_the_client_and_holds_the_gate(lab, tmp_path):
+    store = tmp_path / "store"
+    shake(lab, "tls1_0", "10.1.2.3", "curl/7.1")
+    shake(lab, "tls1_2", "10.9.9.9", "Mozilla/5.0")
+    checked = usage(lab, tmp_path / "check", store, "--check")
+    assert not checked.get("failed"), checked.get("msg")
+    assert not checked["store_written"] and not store.exists()          # check mode writes nothing
+    first = usage(lab, tmp_path / "first", store)
+    assert first["gate"]["verdict"] == "fail" and not first["gate"]["passed"], first["gate"]
+    assert "10.1.2.3" in first["msg"] and first["msg"].startswith("gate failed"), first["msg"]
+    assert [c["client_ip"] for c in first["legacy_clients"]] == ["10.1.2.3"], first["legacy_clients"]
+    assert first["changed"] is False and Path(first["store_file"]) == store / "web01.json"
+    assert legacy_count(first) == 1 and first["runs"] == 1
+    shake(lab, "tls1_0", "10.1.2.3", "curl/7.1")
+    second = usage(lab, tmp_path / "second", store)                      # goes on from the stored checkpoint
+    assert legacy_count(second) == 2 and second["runs"] == 2, second["daily"]
+    third = usage(lab, tmp_path / "third", store)                        # nothing new: nothing counted twice
+    assert legacy_count(third) == 2 and third["runs"] == 3
+
+
+def test_bad_options_are_named(lab, tmp_path):
+    result = usage(lab, tmp_path, tmp_path / "store", days=0)
+    assert result["failed"] and result["msg"].startswith("days: "), result["msg"]
+    assert not (tmp_path / "store").exists()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """lab_usage_history_days (SYNTHETIC history) on both hosts; legacy clients replayed on one."""
+    inventory = tmp_path_factory.mktemp("fleet") / "fleet.yml"
+    inventory.write_text("all:\n  hosts:\n    clean01:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
+                         "    legacy01:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
+                         "      lab_legacy_clients:\n"
+                         "        - {protocol: tls1_1, client_ip: 10.7.7.7, user_agent: Java/1.7.0_80}\n")
+    handle = start_lab(tmp_path_factory.mktemp("seeded") / "lab", fleet.from_file(inventory))
+    yield handle
+    handle.stop()
+
+
+def test_seeded_history_passes_a_clean_host_and_fails_a_legacy_one(seeded, tmp_path):
+    clean = usage(seeded, tmp_path / "clean", tmp_path / "store", days=7, host="clean01",
+                  sources="[schannel, iis]")
+    assert clean["gate"]["verdict"] == "pass", clean["gate"]["reasons"]
+    legacy = usage(seeded, tmp_path / "legacy", tmp_path / "store", days=7, host="legacy01",
+                   sources="[schannel, iis]")
+    assert legacy["gate"]["verdict"] == "fail" and "10.7.7.7" in legacy["msg"], legacy["msg"]

@@ -4,8 +4,8 @@
 
 A socket timeout bounds one read only: a peer that trickles one byte every 2 s never trips a 5 s timeout and
 keeps a handshake alive for ever (campaign D23). nassl reads and writes through the Python socket object it is
-given, so each read here gets the time left until the deadline as its timeout, and a read after the deadline
-raises ``socket.timeout`` (which sslyze reports as a handshake timeout). No thread is left blocked past it.
+given, so each read here keeps the socket's own timeout but never waits past the deadline, and a read after the
+deadline raises ``socket.timeout`` (which sslyze reports as a handshake timeout). No thread is left blocked past it.
 
 The bytes kept are the evidence that the peer speaks TLS at all (campaign D24): sslyze turns some OpenSSL
 errors on garbage (``illegal padding``, ``bad record mac``) into messages saying "TLS alert", so only a
@@ -40,13 +40,14 @@ class GuardedSocket:
     def __init__(self, sock: socket.socket, deadline: float) -> None:
         self._sock = sock
         self._deadline = deadline
+        self._per_read = sock.gettimeout()  # the scan's timeout, as sslyze set it
         self.first_bytes = b""
 
     def _left(self) -> float:
         left = self._deadline - time.monotonic()
         if left <= 0:
             raise socket.timeout("the handshake deadline passed")
-        return left
+        return left if self._per_read is None else min(left, self._per_read)
 
     def recv(self, size: int) -> bytes:
         self._sock.settimeout(self._left())

@@ -47,3 +47,14 @@ def test_a_trickling_peer_is_cut_at_the_deadline():
                 time.sleep(0.2)
         assert time.monotonic() - started < 1.5
         assert guarded.first_bytes.startswith(b"\x16")
+
+
+def test_each_read_keeps_the_sockets_own_timeout():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        ours.settimeout(0.3)
+        guarded = GuardedSocket(ours, time.monotonic() + 10)
+        started = time.monotonic()
+        with pytest.raises(socket.timeout):
+            guarded.recv(1)
+        assert time.monotonic() - started < 1

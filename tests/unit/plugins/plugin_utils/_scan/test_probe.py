@@ -36,6 +36,9 @@ class FakeSocket:
     def settimeout(self, _value):
         pass
 
+    def gettimeout(self):
+        return 2.0
+
     def recv(self, _size):
         return self.reply
 

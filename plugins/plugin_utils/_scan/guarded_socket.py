@@ -46,7 +46,7 @@ class GuardedSocket:
     def _left(self) -> float:
         left = self._deadline - time.monotonic()
         if left <= 0:
-            raise socket.timeout("the handshake deadline passed")
+            raise TimeoutError("the handshake deadline passed")  # socket.timeout is this alias
         return left if self._per_read is None else min(left, self._per_read)
 
     def recv(self, size: int) -> bytes:

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from . import iana_suites as facts
 from .guarded_socket import GuardedSocket
@@ -108,7 +109,7 @@ def _bounded_handshakes() -> Iterator[None]:
 
     def hand_over(self, sock):
         limit = attempt_seconds(sock.gettimeout() or 5.0)
-        original(self, GuardedSocket(sock, time.monotonic() + limit))
+        original(self, cast(Any, GuardedSocket(sock, time.monotonic() + limit)))  # nassl only reads and writes
 
     SslClient.set_underlying_socket = hand_over  # type: ignore[method-assign]
     try:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.engine import ScanOptions, endpoint_seconds
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.engine import ScanOptions, endpoint_seconds, scan
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.targets import parse_targets
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
 from ansible_collections.tlsguard.windows.tests.harness.tls_servers import (
     Server,
@@ -96,3 +97,11 @@ def test_fail_on_names_the_endpoints_and_why(ports, tmp_path):
     assert "closed: unreachable (unreachable: connection refused)" in result["msg"]
     assert "silent: unreachable (timeout:" in result["msg"]
     assert "good:" not in result["msg"]
+
+
+def test_random_replies_never_make_an_endpoint_tls(ports):
+    # Before D24 was fixed, 4-6 of 100 such endpoints came out ok (an SSL 2.0 error worded as a TLS alert).
+    targets = parse_targets([{"host": "127.0.0.1", "port": ports["garbage"], "name": f"garbage{n}"}
+                             for n in range(100)])
+    endpoints = scan(targets, ScanOptions(timeout=TIMEOUT, retries=0))["endpoints"]
+    assert {e["status"] for e in endpoints} == {"not_tls"}

@@ -135,8 +135,8 @@ def _handshake(conn: Connection, version: str, deadline: float | None) -> Probe:
     hand_over = ssl_connection.ssl_client.set_underlying_socket
 
     def guarded(sock: object) -> None:
-        guards.append(GuardedSocket(cast("socket.socket", sock), until))
-        hand_over(cast("socket.socket", guards[-1]))
+        guards.append(GuardedSocket(cast(socket.socket, sock), until))
+        hand_over(cast(socket.socket, guards[-1]))
 
     # sslyze opens the socket inside connect(); wrapping it on hand-over bounds every read nassl makes.
     setattr(ssl_connection.ssl_client, "set_underlying_socket", guarded)  # noqa: B010

@@ -18,6 +18,11 @@ from ansible.utils.display import Display
 
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import ValidationError
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.engine import ScanOptions, scan
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.gate import (
+    FAIL_ON_CHOICES,
+    gate_failures,
+    legacy_accepted,
+)
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.probe import (
     sslyze_problem,
     sslyze_version_warning,
@@ -40,6 +45,7 @@ ARGUMENT_SPEC = {
     "per_endpoint_concurrency": {"type": "int", "default": _DEFAULTS.per_endpoint},
     "ca_file": {"type": "path"},
     "progress_interval": {"type": "float", "default": 10.0},
+    "fail_on": {"type": "list", "elements": "str", "choices": list(FAIL_ON_CHOICES), "default": []},
 }
 # (option, lowest, highest): limits that keep a typo from opening thousands of sockets or waiting for hours.
 _RANGES = (("timeout", 0.1, 600), ("retries", 0, 10), ("concurrency", 1, 500), ("per_endpoint_concurrency", 1, 50),
@@ -54,7 +60,10 @@ def _line(endpoint: dict) -> str:
 
 
 class _Progress:
-    """A line per endpoint with -v; otherwise a count every ``interval`` seconds, so long scans show life."""
+    """A line per endpoint with -v; otherwise a count every ``interval`` seconds, so long scans show life.
+
+    On stderr: a JSON stdout callback (ansible.posix.json) owns stdout and must stay parseable (campaign D25).
+    """
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
@@ -63,10 +72,10 @@ class _Progress:
     def __call__(self, endpoint: dict, done: int, total: int) -> None:
         now = time.monotonic()
         if display.verbosity >= 1:
-            display.display(f"tls_scan [{done}/{total}] {_line(endpoint)}")
+            display.display(f"tls_scan [{done}/{total}] {_line(endpoint)}", stderr=True)
         elif self.interval and now - self.last >= self.interval:
             self.last = now
-            display.display(f"tls_scan: {done}/{total} endpoints scanned in {now - self.started:.0f} s")
+            display.display(f"tls_scan: {done}/{total} endpoints scanned in {now - self.started:.0f} s", stderr=True)
 
 
 class ActionModule(ActionBase):
@@ -116,10 +125,16 @@ class ActionModule(ActionBase):
         report = scan(targets, options, _Progress(args["progress_interval"]))
         summary = report["summary"]
         result.update(report)
+        result["legacy_accepted"] = legacy_accepted(report["endpoints"])
         result["changed"] = False
         result["msg"] = (f"{summary['total']} endpoint(s) scanned at depth {options.depth}: {summary['compliant']} "
                          f"compliant with {options.policy}, {summary['non_compliant']} not, "
                          f"{summary['undetermined']} undetermined")
         if warnings:
             result.setdefault("warnings", []).extend(warnings)
+        failures = gate_failures(report["endpoints"], args["fail_on"])
+        if failures:
+            result["failed"] = True
+            result["msg"] = (f"{len(failures)} endpoint(s) match fail_on ({', '.join(args['fail_on'])}): "
+                             + "; ".join(failures))
         return result

@@ -8,6 +8,9 @@ server binds a free port, prints it on the first line of stdout and serves until
 - ``smtp``: SMTP with STARTTLS (TLS 1.2 and 1.3 after the upgrade).
 - ``plain``: not TLS: answers anything with an HTTP 400 and closes.
 - ``silent``: accepts connections and never sends a byte.
+- ``garbage``: answers anything with 2,048 random bytes and closes.
+- ``trickle``: answers anything with a TLS record header (``16 03 03 40 00``), then one byte every 2 s for as
+  long as the client stays (at most 10 minutes): each read sees data, so only a deadline ends it.
 - ``sni``: TLS 1.2/1.3 that, like strict servers, refuses a hello whose SNI is an IP address. It logs, per
   connection (JSON lines in ``--log``), whether a TLS 1.2+ hello got as far as the SNI check (``hello``), the
   SNI it carried (``sni``, null for none) and when the connection was accepted and its handshake ended
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import os
 import socket
 import socketserver
 import ssl
@@ -70,6 +74,25 @@ class _Silent(socketserver.BaseRequestHandler):
             pass
 
 
+class _Garbage(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        if self.request.recv(4096):
+            self.request.sendall(os.urandom(2048))
+
+
+class _Trickle(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        if not self.request.recv(4096):
+            return
+        try:
+            self.request.sendall(b"\x16\x03\x03\x40\x00")
+            for _tick in range(300):
+                time.sleep(2)
+                self.request.sendall(b"\x00")
+        except OSError:
+            pass  # the client gave up, as it should
+
+
 class _Sni(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         server = self.server
@@ -107,7 +130,8 @@ class _Server(socketserver.ThreadingTCPServer):
     request_queue_size = 128
 
 
-HANDLERS = {"smtp": _Smtp, "plain": _Plain, "silent": _Silent, "sni": _Sni}
+HANDLERS = {"smtp": _Smtp, "plain": _Plain, "silent": _Silent, "sni": _Sni, "garbage": _Garbage,
+            "trickle": _Trickle}
 
 
 def main() -> None:

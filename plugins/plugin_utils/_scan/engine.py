@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .outcomes import PROBE_ORDER, Probe, give_up
-from .probe import Connection, connection, probe
+from .probe import Connection, attempt_seconds, connection, probe
 from .results import add_full, endpoint_result, finish, summarize
 from .scheduler import LimitedRunner
 from .sslyze_commands import FullRequest, scan_full
@@ -35,6 +35,13 @@ class ScanOptions:
     concurrency: int = 50
     per_endpoint: int = 5
     ca_file: str | None = None
+
+
+def endpoint_seconds(options: ScanOptions) -> float:
+    """An endpoint's hard deadline at depth protocols, counted from its first probe: its probes run
+    ``per_endpoint`` at a time, each at most ``retries + 1`` attempts of ``attempt_seconds`` each."""
+    rounds = -(-len(PROBE_ORDER) // options.per_endpoint)
+    return rounds * (options.retries + 1) * attempt_seconds(options.timeout)
 
 
 def resolve(target: Target) -> tuple[str | None, str | None]:
@@ -72,8 +79,8 @@ class _Scan:
 
     def run_probe(self, job: tuple[int, str]) -> Probe:
         index, version = job
-        self.first_start.setdefault(index, time.monotonic())
-        return probe(self.conns[index], version, self.options.retries)
+        started = self.first_start.setdefault(index, time.monotonic())
+        return probe(self.conns[index], version, self.options.retries, started + endpoint_seconds(self.options))
 
     def probe_finished(self, _position: int, job: tuple[int, str], result: Probe) -> bool:
         index, version = job

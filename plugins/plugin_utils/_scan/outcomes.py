@@ -62,10 +62,12 @@ def endpoint_status(probes: Mapping[str, Probe]) -> tuple[str, str | None]:
         return "unreachable", first("unreachable")
     if "starttls_failed" in kinds:
         return "not_tls", first("starttls_failed")
+    # A TLS 1.2/1.3 hello left hanging says nothing about the service, so it outweighs the refusals of other
+    # versions (a peer that trickles a TLS 1.2 record header refuses the older hellos and starves the newer).
+    if any((p := probes.get(key)) is not None and p.kind == "timeout" for key in ("tls1_2", "tls1_3")):
+        return "timeout", first("timeout")
     if "refused" in kinds:
         return "not_tls", f"no TLS version was accepted and no TLS alert was received ({first('refused')})"
-    if "timeout" in kinds:
-        return "timeout", first("timeout")
     if "error" in kinds:
         return "error", first("error")
     return "error", "no probe ran"

@@ -14,9 +14,12 @@ name).
 from __future__ import annotations
 
 import contextlib
+import socket
+import time
 from dataclasses import dataclass
 from typing import cast
 
+from .guarded_socket import GuardedSocket, is_tls_reply
 from .outcomes import Probe
 
 try:
@@ -89,17 +92,32 @@ def connection(host: str, port: int, ip: str, sni: str | None, starttls: str | N
     return Connection(location, config, sni is not None)
 
 
-def probe(conn: Connection, version: str, retries: int) -> Probe:
-    """One version's verdict; timeouts and unexpected errors are tried ``retries`` more times."""
-    result = _handshake(conn, version)
+def attempt_seconds(timeout: float) -> float:
+    """The hard limit of one handshake attempt: the TCP connect, then every read of the handshake together."""
+    return 2 * timeout
+
+
+def probe(conn: Connection, version: str, retries: int, deadline: float | None = None) -> Probe:
+    """One version's verdict; timeouts and unexpected errors are tried ``retries`` more times.
+
+    Every attempt ends by ``attempt_seconds`` after it starts, and none runs past ``deadline`` (the
+    endpoint's, a ``time.monotonic()`` value).
+    """
+    result = _handshake(conn, version, deadline)
     for _attempt in range(retries):
         if result.kind not in ("timeout", "error"):
             break
-        result = _handshake(conn, version)
+        result = _handshake(conn, version, deadline)
     return result
 
 
-def _handshake(conn: Connection, version: str) -> Probe:
+def _handshake(conn: Connection, version: str, deadline: float | None) -> Probe:
+    timeout = float(conn.config.network_timeout)
+    until = time.monotonic() + attempt_seconds(timeout)
+    if deadline is not None:
+        if deadline <= time.monotonic():
+            return Probe("timeout", "the endpoint's deadline passed before this probe could start")
+        until = min(until, deadline)
     tls_version = TlsVersionEnum[_VERSIONS[version]]
     try:
         ssl_connection = SslConnection(conn.location, conn.config, tls_version, should_ignore_client_auth=True,
@@ -113,6 +131,15 @@ def _handshake(conn: Connection, version: str) -> Probe:
         cast(SslClient, ssl_connection.ssl_client).set_ciphersuites(_EVERY_TLS13_SUITE)
     else:
         ssl_connection.ssl_client.set_cipher_list(_EVERY_SUITE)
+    guards: list[GuardedSocket] = []
+    hand_over = ssl_connection.ssl_client.set_underlying_socket
+
+    def guarded(sock: object) -> None:
+        guards.append(GuardedSocket(cast(socket.socket, sock), until))
+        hand_over(cast(socket.socket, guards[-1]))
+
+    # sslyze opens the socket inside connect(); wrapping it on hand-over bounds every read nassl makes.
+    setattr(ssl_connection.ssl_client, "set_underlying_socket", guarded)  # noqa: B010
     try:
         ssl_connection.connect(should_retry_connection=False)
         return Probe("accepted", ssl_connection.ssl_client.get_current_cipher_name())
@@ -121,9 +148,13 @@ def _handshake(conn: Connection, version: str) -> Probe:
     except ServerTlsConfigurationNotSupported as err:  # raised in a handshake only for "dh key too small"
         return Probe("accepted", f"a DHE suite was chosen ({err.error_message})")
     except ServerRejectedTlsHandshake as err:
-        return _rejected(err.error_message)
+        return _rejected(err.error_message, guards)
     except (TlsHandshakeTimedOut, ConnectionToServerTimedOut):
-        return Probe("timeout", f"no answer within {conn.config.network_timeout} s")
+        if time.monotonic() < until - 0.05:
+            return Probe("timeout", f"no answer within {timeout} s")
+        if deadline is not None and until >= deadline:
+            return Probe("timeout", "the endpoint's deadline passed during the handshake")
+        return Probe("timeout", f"no complete handshake within {attempt_seconds(timeout)} s (a peer that trickles)")
     except ServerRejectedConnection:
         return Probe("unreachable", "connection refused")
     except ServerRejectedOpportunisticTlsNegotiation as err:
@@ -131,7 +162,7 @@ def _handshake(conn: Connection, version: str) -> Probe:
     except ConnectionToServerFailed as err:
         return Probe("unreachable", err.error_message)
     except _nassl.OpenSSLError as err:
-        return _rejected(str(err.args[0]) if err.args else str(err))
+        return _rejected(str(err.args[0]) if err.args else str(err), guards)
     except NoCiphersAvailableBugInSSlyze as err:
         return Probe("error", str(err))
     except Exception as err:  # one endpoint's surprise must not end the scan of the others
@@ -141,6 +172,9 @@ def _handshake(conn: Connection, version: str) -> Probe:
             ssl_connection.close()
 
 
-def _rejected(message: str) -> Probe:
-    """A TLS alert proves the server speaks TLS; anything else (reset, other bytes) does not."""
-    return Probe("alert" if "alert" in message.lower() else "refused", message.strip())
+def _rejected(message: str, guards: list[GuardedSocket]) -> Probe:
+    """A TLS alert proves the server speaks TLS, but only when the reply began with a well-formed TLS record:
+    sslyze words some OpenSSL errors on garbage as "TLS alert" too. Anything else (reset, other bytes) does not.
+    """
+    evidence = any(is_tls_reply(guard.first_bytes) for guard in guards)
+    return Probe("alert" if evidence and "alert" in message.lower() else "refused", message.strip())

@@ -62,6 +62,8 @@ def summarize(endpoints: Sequence[Mapping], policy: str, depth: str, duration: f
         "compliant": verdicts.count(True),
         "non_compliant": verdicts.count(False),
         "undetermined": verdicts.count(None),
+        # Down or timed out: counted in undetermined too, never in compliant.
+        "unreachable": sum(e["status"] in ("unreachable", "timeout") for e in endpoints),
         "non_compliant_endpoints": [e["name"] for e in endpoints if e["verdict"]["compliant"] is False],
         "accepts_legacy": [
             {"name": e["name"], "target": e["target"],

@@ -11,13 +11,16 @@ handshakes to learn nothing new.
 from __future__ import annotations
 
 import contextlib
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from . import iana_suites as facts
-from .probe import Connection
+from .guarded_socket import GuardedSocket
+from .probe import Connection, attempt_seconds
 from .targets import is_ip
 
 try:
@@ -26,6 +29,7 @@ try:
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
     from cryptography.utils import CryptographyDeprecationWarning
     from nassl.ephemeral_key_info import EcDhEphemeralKeyInfo
+    from nassl.ssl_client import SslClient
     from sslyze import (
         CertificateInfoExtraArgument,
         ScanCommand,
@@ -85,13 +89,33 @@ def scan_full(requests: list[FullRequest], ca_file: str | None, per_endpoint: in
         scan_requests.append(scan_request)
     scanner = Scanner(per_server_concurrent_connections_limit=per_endpoint,
                       concurrent_server_scans_limit=max(1, concurrency // per_endpoint))
-    with _no_ip_literal_sni(), warnings.catch_warnings():
+    with _no_ip_literal_sni(), _bounded_handshakes(), warnings.catch_warnings():
         # sslyze's bundled trust stores hold old roots that cryptography warns about on every load.
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         scanner.queue_scans(scan_requests)
         for result in scanner.get_results():
             request = by_uuid[result.uuid]
             done(request.key, _convert(result, request))
+
+
+@contextlib.contextmanager
+def _bounded_handshakes() -> Iterator[None]:
+    """Give every handshake sslyze's scanner makes the same hard limit as a probe's (campaign D23).
+
+    The scanner's threads are sslyze's, so the socket is wrapped where nassl receives it, for the time the
+    scanner runs; the socket's own timeout is the scan's ``timeout``. The original method is put back afterwards.
+    """
+    original = SslClient.set_underlying_socket
+
+    def hand_over(self, sock):
+        limit = attempt_seconds(sock.gettimeout() or 5.0)
+        original(self, cast(Any, GuardedSocket(sock, time.monotonic() + limit)))  # nassl only reads and writes
+
+    SslClient.set_underlying_socket = hand_over  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SslClient.set_underlying_socket = original  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager

@@ -47,7 +47,7 @@ def test_an_unresolvable_name_is_that_endpoints_status(monkeypatch):
 def test_probes_stop_at_a_refused_connection_and_results_keep_the_target_order(monkeypatch):
     calls = []
 
-    def fake_probe(conn, version, retries):
+    def fake_probe(conn, version, retries, deadline):
         calls.append((conn.location.port, version))
         if conn.location.port == 1:
             return Probe("unreachable", "connection refused")

@@ -42,6 +42,7 @@ def test_a_tls_alert_alone_proves_a_tls_server():
     ({"tls1_2": "refused", "tls1_3": "refused", "ssl2_0": "timeout"}, "not_tls",
      "no TLS version was accepted and no TLS alert was received (refused detail of tls1_2)"),
     ({"tls1_2": "timeout", "tls1_3": "timeout"}, "timeout", "timeout detail of tls1_2"),
+    ({"tls1_2": "timeout", "tls1_1": "refused"}, "timeout", "timeout detail of tls1_2"),  # a trickling peer
     ({"tls1_2": "error", "tls1_3": "timeout"}, "timeout", "timeout detail of tls1_3"),
     ({"tls1_2": "error"}, "error", "error detail of tls1_2"),
     ({}, "error", "no probe ran"),

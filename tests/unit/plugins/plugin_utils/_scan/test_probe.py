@@ -26,9 +26,30 @@ def error(cls, message="x"):
     return cls(server_location=CONN.location, network_configuration=CONN.config, error_message=message)
 
 
+ALERT_RECORD = bytes.fromhex("15030300020228")  # what a TLS server that refuses a hello sends
+
+
+class FakeSocket:
+    def __init__(self, reply):
+        self.reply = reply
+
+    def settimeout(self, _value):
+        pass
+
+    def gettimeout(self):
+        return 2.0
+
+    def recv(self, _size):
+        return self.reply
+
+
 class FakeClient:
     def __init__(self):
         self.cipher_list = None
+        self.sock = None
+
+    def set_underlying_socket(self, sock):
+        self.sock = sock
 
     def set_cipher_list(self, value):
         self.cipher_list = value
@@ -45,6 +66,7 @@ class FakeConnection:
 
     outcomes: ClassVar[list] = []
     built: ClassVar[list] = []
+    reply: ClassVar[bytes] = ALERT_RECORD
 
     def __init__(self, location, config, tls_version, should_ignore_client_auth, should_enable_server_name_indication):
         self.ssl_client = FakeClient()
@@ -52,6 +74,8 @@ class FakeConnection:
 
     def connect(self, should_retry_connection):
         assert should_retry_connection is False
+        self.ssl_client.set_underlying_socket(FakeSocket(FakeConnection.reply))
+        self.ssl_client.sock.recv(4096)  # as nassl reads the server's first reply
         outcome = FakeConnection.outcomes.pop(0)
         if outcome is not None:
             raise outcome
@@ -65,6 +89,7 @@ def fake(monkeypatch):
     monkeypatch.setattr(probe_module, "SslConnection", FakeConnection)
     FakeConnection.outcomes = []
     FakeConnection.built = []
+    FakeConnection.reply = ALERT_RECORD
     return FakeConnection
 
 
@@ -94,6 +119,13 @@ def fake(monkeypatch):
 def test_each_ending_becomes_a_kind(fake, outcome, kind, detail):
     fake.outcomes = [outcome]
     assert probe_module.probe(CONN, "tls1_2", retries=0) == probe_module.Probe(kind, detail)
+
+
+def test_an_alert_message_without_a_tls_record_in_the_reply_is_no_tls(fake):
+    # sslyze words OpenSSL's SSL 2.0 "illegal padding" on random bytes as "TLS alert: Illegal padding" (D24).
+    fake.reply = bytes(range(200, 216))
+    fake.outcomes = [error(ServerRejectedTlsHandshake, "TLS alert: Illegal padding")]
+    assert probe_module.probe(CONN, "ssl2_0", retries=0).kind == "refused"
 
 
 @pytest.mark.parametrize("version, sslyze_version, ciphers", [

@@ -76,7 +76,7 @@ def test_summary_counts_and_names():
     assert summarize([ok, down, good], "enforce", "protocols", 1.23456) == {
         "total": 3, "policy": "enforce", "depth": "protocols",
         "status": {"ok": 2, "unreachable": 1, "timeout": 0, "not_tls": 0, "error": 0},
-        "compliant": 1, "non_compliant": 1, "undetermined": 1,
+        "compliant": 1, "non_compliant": 1, "undetermined": 1, "unreachable": 1,
         "non_compliant_endpoints": ["a.example:443"],
         "accepts_legacy": [{"name": "a.example:443", "target": "a.example:443", "protocols": ["tls1_0", "tls1_1"]}],
         "duration": 1.235,

@@ -42,17 +42,20 @@ collection-link:
 
 # The main job on the built-in lab: the staged rollout (playbooks/rollout.yml) on 5 emulated hosts of mixed Windows
 # builds (examples/demo/fleet.yml): two end enforced and verified, one is held by readiness, one by a TLS 1.0 client,
-# one fails its post-check and is rolled back. Then a check that each host ended where it should. The lab is
+# one fails its post-check and is rolled back (stage 1 first, then 3 days of synthetic lab history compress stage
+# 2's observation window). Then a check that each host ended where it should. The lab is
 # stopped afterwards; its state stays in .build/lab, the rollout's records in .build/demo.
-LAB := $(BIN)/tlslab --state $(CURDIR)/.build/lab
+LAB := PYTHONPATH=$(CURDIR)/.build $(BIN)/tlslab --state $(CURDIR)/.build/lab
 DEMO_VARS := -e @examples/demo/rollout_vars.yml -e tlsguard_demo_dir=$(CURDIR)/.build/demo
 demo: setup
 	$(LAB) reset
 	rm -rf .build/demo
 	$(LAB) start --fleet examples/demo/fleet.yml
-	@echo "demo: stage 2's observation window is compressed to 2 days of synthetic lab history (30 days by default)"
-	$(BIN)/ansible-playbook -i .build/lab/inventory.yml playbooks/rollout.yml $(DEMO_VARS); \
-	$(BIN)/ansible-playbook -i .build/lab/inventory.yml examples/demo/outcome.yml $(DEMO_VARS); status=$$?; \
+	@echo "demo: stage 1, then the lab pretends 3 days passed (synthetic clean history) and the rollout gates on 2 days"
+	$(BIN)/ansible-playbook -i .build/lab/inventory.yml playbooks/enable.yml $(DEMO_VARS) \
+	&& $(LAB) history --days 3 >/dev/null \
+	&& { $(BIN)/ansible-playbook -i .build/lab/inventory.yml playbooks/rollout.yml $(DEMO_VARS); \
+	     $(BIN)/ansible-playbook -i .build/lab/inventory.yml examples/demo/outcome.yml $(DEMO_VARS); }; status=$$?; \
 	$(LAB) stop; exit $$status
 
 # The offline part: audit the .reg exports in examples/exports and render the enforce profile.

@@ -154,6 +154,11 @@ def cmd_reboot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    print(json.dumps(_control(args.state, "history", {"hosts": args.host or None, "days": args.days})))
+    return 0
+
+
 def cmd_traffic(args: argparse.Namespace) -> int:
     config = fleet.LabConfig.load(args.state)
     ports = config.ports.get(args.host)
@@ -195,6 +200,10 @@ def parser() -> argparse.ArgumentParser:
     fault.add_argument("settings", nargs="+", metavar="name=value")
     reboot = sub.add_parser("reboot", help="reboot hosts out of band")
     reboot.add_argument("host", nargs="*")
+    history = sub.add_parser("history", help="pretend N days passed: SYNTHETIC clean IIS/SCHANNEL history since a "
+                             "boot N+1 days ago (compresses stage 2's observation window)")
+    history.add_argument("host", nargs="*")
+    history.add_argument("--days", type=int, required=True)
     traffic_cmd = sub.add_parser("traffic", help="make real client handshakes that the host records")
     traffic_cmd.add_argument("host")
     traffic_cmd.add_argument("--listener", default="https", choices=KINDS)

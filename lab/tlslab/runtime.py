@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .fleet import LabConfig, load
+from .history import seed
 from .host import Host
 from .server import Lab, LabServer
 from .tlsservice import TlsService
@@ -26,7 +27,7 @@ class RunningLab:
                 self.tls[host.name] = service
                 host.on_boot.append(service.on_boot)
                 host.on_shutdown.append(service.on_shutdown)
-        self.lab.controls.update(status=self.status, faults=self.faults, reboot=self.reboot)
+        self.lab.controls.update(status=self.status, faults=self.faults, reboot=self.reboot, history=self.history)
         self.server = LabServer(self.config.port if port is None else port, self.lab)
 
     @property
@@ -73,3 +74,12 @@ class RunningLab:
         for host in self._targets(request):
             host.schedule_reboot(self.config.timing, time.time())
         return {"rebooting": [h.name for h in self._targets(request)]}
+
+    def history(self, request: dict) -> dict:
+        """SYNTHETIC: as if ``days`` days had passed since the hosts' last boot, with clean TLS 1.2 traffic logged."""
+        days = request.get("days")
+        if not isinstance(days, int) or isinstance(days, bool):
+            raise ValueError("history: days should be a whole number")
+        for host in self._targets(request):
+            seed(host, days, ())
+        return {"seeded": [h.name for h in self._targets(request)], "days": days}

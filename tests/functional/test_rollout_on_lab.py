@@ -1,6 +1,6 @@
 """The staged rollout end to end on the demo's mixed lab fleet (examples/demo/fleet.yml: 2012 R2 to 2025, one host
 with a live TLS 1.0 client, one readiness blocker, one host whose application breaks without legacy TLS after the
-reboot): real ansible-playbook of playbooks/rollout.yml, real pywinrm, real sslyze against the hosts' listeners.
+reboot): real ansible-playbook of playbooks/enable.yml, 3 days of synthetic lab history, then playbooks/rollout.yml, real pywinrm, real sslyze against the hosts' listeners.
 Then drift.yml in check mode: nothing, and after a hand edit of one value on one host exactly that value.
 The lab's hosts are emulated (a test double, not Windows)."""
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tlslab import fleet
+from tlslab.history import seed
 from tlslab.testing import start_lab
 
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
@@ -25,6 +26,10 @@ def rolled_out(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rollout")
     lab = start_lab(folder / "lab", fleet.from_file(FLEET))
     try:
+        enabled = play(lab, folder, "enable.yml")
+        assert enabled.returncode == 0, enabled.stdout[-4000:]
+        for host in lab.running.hosts.values():  # as make demo does: 3 days pass (SYNTHETIC clean history)
+            seed(host, 3, ())
         result = play(lab, folder, "rollout.yml")
         yield lab, folder, result
     finally:

@@ -96,7 +96,7 @@ class TargetVerdict:
         if not self.blocked:
             return f"readiness: nothing holds back {self.target}"
         names = "; ".join(f"{f.rule.id}{' (' + f.instance + ')' if f.instance else ''}: {f.status.value}, "
-                          f"fix: {f.rule.fix}" for f in self.blocking)
+                          f"fix: {f.rule.fix.rstrip('.')}" for f in self.blocking)
         return (f"readiness holds back {self.target}: {names}. Fix these first, or waive a rule by name with a "
                 "reason (waivers: [{rule: <id>, reason: <why>}])")
 

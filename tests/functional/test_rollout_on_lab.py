@@ -38,9 +38,11 @@ def rolled_out(tmp_path_factory):
 
 def play(lab, folder: Path, playbook: str, *extra: str):
     env = ansible_env({"ANSIBLE_STDOUT_CALLBACK": "json", "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
-                       "ANSIBLE_HOME": str(folder / "ansible_home"), "ANSIBLE_LOCAL_TEMP": str(folder / "tmp")})
-    return lab.playbook(ROOT / "playbooks" / playbook, "-e", f"@{ROOT / 'examples' / 'demo' / 'rollout_vars.yml'}",
-                        "-e", f"tlsguard_demo_dir={folder / 'demo'}", *extra, env=env)
+                       "ANSIBLE_SHOW_CUSTOM_STATS": "1", "ANSIBLE_HOME": str(folder / "ansible_home"),
+                       "ANSIBLE_LOCAL_TEMP": str(folder / "tmp")})
+    demo_vars = ROOT / "examples" / "demo" / "rollout_vars.yml"
+    return lab.playbook(ROOT / "playbooks" / playbook, "-e", f"@{demo_vars}", "-e",
+                        f"tlsguard_demo_dir={folder / 'demo'}", *extra, env=env)
 
 
 def record(folder: Path, host: str) -> dict:

@@ -1,8 +1,9 @@
 """The staged rollout end to end on the demo's mixed lab fleet (examples/demo/fleet.yml: 2012 R2 to 2025, one host
 with a live TLS 1.0 client, one readiness blocker, one host whose application breaks without legacy TLS after the
-reboot): real ansible-playbook of playbooks/enable.yml, 3 days of synthetic lab history, then playbooks/rollout.yml, real pywinrm, real sslyze against the hosts' listeners.
-Then drift.yml in check mode: nothing, and after a hand edit of one value on one host exactly that value.
-The lab's hosts are emulated (a test double, not Windows)."""
+reboot): real ansible-playbook of playbooks/enable.yml, 3 days of synthetic lab history, then
+playbooks/rollout.yml, with real pywinrm and real sslyze against the hosts' listeners. Then drift.yml in check
+mode: nothing, and after a hand edit of one value on one host exactly that value. The lab's hosts are emulated
+(a test double, not Windows)."""
 
 from __future__ import annotations
 

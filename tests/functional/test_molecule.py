@@ -21,12 +21,14 @@ FLEET = [("m2016", "2016"), ("m2022", "2022")]
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_scenario(scenario, tmp_path):
-    lab = start_lab(tmp_path / "lab", [fleet.HostSpec(name, os, ("https",), **molecule_host_options())
-                                       for name, os in FLEET])
+    lab = start_lab(tmp_path / "lab", [fleet.HostSpec(name, os, ("https",)) for name, os in FLEET])
     try:
         group_vars = tmp_path / "lab" / "group_vars"
         group_vars.mkdir()
-        (group_vars / "all.yml").write_text(yaml.safe_dump({
+        # Stage 3 in one converge has no observation window behind it: the usage gate is waived by name, with a
+        # reason, which is the path the waiver takes for a real host too.
+        waiver = {"tls_rollout_usage_waiver": {"owner": "molecule", "reason": "no observation window in this scenario"}}
+        (group_vars / "all.yml").write_text(yaml.safe_dump({**(waiver if scenario == "enforce" else {}),
             "tls_rollout_state_dir": str(tmp_path / "state"),
             "tls_rollout_usage_store": str(tmp_path / "usage"),
             "tls_rollout_controller_backup_dir": str(tmp_path / "backups"),
@@ -45,6 +47,3 @@ def test_scenario(scenario, tmp_path):
     finally:
         lab.stop()
 
-
-def molecule_host_options() -> dict:
-    return {}

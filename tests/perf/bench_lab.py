@@ -30,17 +30,18 @@ LAB = [sys.executable, "-m", "tlslab"]
 
 
 class Lab:
-    def __init__(self, hosts: int, fleet_file: Path | None = None) -> None:
+    def __init__(self, hosts: int, fleet_file: Path | None = None, reboot: tuple[str, str] = ("0", "0")) -> None:
         self.folder = tempfile.TemporaryDirectory(prefix="tlslab-bench-")
         self.state = Path(self.folder.name) / "lab"
         self.hosts = hosts
         self.fleet_file = fleet_file
+        self.reboot = reboot  # seconds from shutdown to offline, seconds offline (win_reboot needs both > 0)
 
     def __enter__(self) -> Lab:
         which = (["--fleet", str(self.fleet_file)] if self.fleet_file else
                  ["--hosts", str(self.hosts), "--mix", MIX, "--listeners", ""])
         subprocess.run([*LAB, "--state", str(self.state), "start", *which, "--port", str(fleet.free_port()),
-                        "--pre-down", "0", "--downtime", "0"], check=True, capture_output=True, text=True)
+                        "--pre-down", self.reboot[0], "--downtime", self.reboot[1]], check=True, capture_output=True, text=True)
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -67,7 +67,8 @@ def scan_problems(scan: Mapping, require: Iterable[str] = ("tls1_2",),
             reason = endpoint.get("error") or endpoint.get("status") or "no reason given"
             problems.append(f"{name} could not be scanned ({reason})")
             continue
-        states = endpoint.get("protocols") if isinstance(endpoint.get("protocols"), Mapping) else {}
+        found = endpoint.get("protocols")
+        states: Mapping = found if isinstance(found, Mapping) else {}
         for key in reject:
             state = states.get(key, "unknown")
             if state == "accepted":

@@ -26,7 +26,7 @@ def test_every_result_key_is_documented_and_nothing_else():
     add_full(endpoint, {})
     finish(endpoint, "enforce", full=True)
     summary = summarize([endpoint], "enforce", "full", 0.1)
-    assert set(returned) == {"msg", "endpoints", "summary"}
+    assert set(returned) == {"msg", "endpoints", "summary", "legacy_accepted"}
     assert set(returned["endpoints"]["contains"]) == set(endpoint)
     assert set(returned["summary"]["contains"]) == set(summary)
     for section in ("endpoints", "summary"):

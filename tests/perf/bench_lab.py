@@ -41,7 +41,8 @@ class Lab:
         which = (["--fleet", str(self.fleet_file)] if self.fleet_file else
                  ["--hosts", str(self.hosts), "--mix", MIX, "--listeners", ""])
         subprocess.run([*LAB, "--state", str(self.state), "start", *which, "--port", str(fleet.free_port()),
-                        "--pre-down", self.reboot[0], "--downtime", self.reboot[1]], check=True, capture_output=True, text=True)
+                        "--pre-down", self.reboot[0], "--downtime", self.reboot[1]],
+                       check=True, capture_output=True, text=True)
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -48,5 +48,5 @@ def tls_value_name(change):
 
 class FilterModule:
     def filters(self) -> dict:
-        return {f.__name__: _answered(f) for f in (tls_window_open, tls_scan_problems, tls_safe_name,
-                                                         tls_value_name)}
+        functions = (tls_window_open, tls_scan_problems, tls_safe_name, tls_value_name)
+        return {f.__name__: _answered(f) for f in functions}

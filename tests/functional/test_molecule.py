@@ -28,13 +28,12 @@ def test_scenario(scenario, tmp_path):
         # Stage 3 in one converge has no observation window behind it: the usage gate is waived by name, with a
         # reason, which is the path the waiver takes for a real host too.
         waiver = {"tls_rollout_usage_waiver": {"owner": "molecule", "reason": "no observation window in this scenario"}}
-        (group_vars / "all.yml").write_text(yaml.safe_dump({**(waiver if scenario == "enforce" else {}),
-            "tls_rollout_state_dir": str(tmp_path / "state"),
-            "tls_rollout_usage_store": str(tmp_path / "usage"),
-            "tls_rollout_controller_backup_dir": str(tmp_path / "backups"),
-            "tls_rollout_usage_days": 1,
-            "tls_rollout_reboot_timeout": 60,
-        }))
+        group = {**(waiver if scenario == "enforce" else {}),
+                 "tls_rollout_state_dir": str(tmp_path / "state"),
+                 "tls_rollout_usage_store": str(tmp_path / "usage"),
+                 "tls_rollout_controller_backup_dir": str(tmp_path / "backups"),
+                 "tls_rollout_usage_days": 1, "tls_rollout_reboot_timeout": 60}
+        (group_vars / "all.yml").write_text(yaml.safe_dump(group))
         bin_dir = str(Path(sys.executable).parent)
         env = ansible_env({"MOLECULE_LAB_DIR": str(tmp_path / "lab"), "PATH": f"{bin_dir}:{os.environ['PATH']}",
                            "ANSIBLE_HOME": str(tmp_path / "ansible_home"),
@@ -46,4 +45,3 @@ def test_scenario(scenario, tmp_path):
         assert "idempotence" in (result.stdout + result.stderr).lower()
     finally:
         lab.stop()
-

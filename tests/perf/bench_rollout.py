@@ -85,9 +85,8 @@ def regedit_playbook(folder: Path) -> Path:
 
 def fleet_file(folder: Path, hosts: int) -> Path:
     path = folder / "fleet.yml"
-    path.write_text(yaml.safe_dump({"hosts": {f"h{index:03d}": {"os": OS, "listeners": ["https"],
-                                                                 "lab_usage_history_days": 3}
-                                              for index in range(hosts)}}))
+    host = {"os": OS, "listeners": ["https"], "lab_usage_history_days": 3}
+    path.write_text(yaml.safe_dump({"hosts": {f"h{index:03d}": host for index in range(hosts)}}))
     return path
 
 

@@ -6,3 +6,7 @@ It is a test double, not Windows: it speaks the WS-Management subset pywinrm use
 PowerShell payloads from Python (twins), keeps a simulated registry per host, and serves real TLS whose
 protocol versions follow each host's SCHANNEL registry as of its last (emulated) boot.
 """
+
+from .collection import make_importable
+
+make_importable()  # before any twin imports the collection's core

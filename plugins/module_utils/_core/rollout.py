@@ -9,9 +9,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 from .errors import Problem, ValidationError
+from .protocols import BY_KEY
 
-PROTOCOL_LABELS = {"ssl2_0": "SSL 2.0", "ssl3_0": "SSL 3.0", "tls1_0": "TLS 1.0", "tls1_1": "TLS 1.1",
-                   "tls1_2": "TLS 1.2", "tls1_3": "TLS 1.3"}
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -41,7 +40,7 @@ def window_open(window: str | None, now: str, option: str = "tls_rollout_reboot_
 
 
 def _label(key: str) -> str:
-    return PROTOCOL_LABELS.get(key, key)
+    return BY_KEY[key].label if key in BY_KEY else key
 
 
 def scan_problems(scan: Mapping, require: Iterable[str] = ("tls1_2",),

@@ -1,14 +1,13 @@
 """Parse + snapshot grow linearly with the file (issue 16 D1): the time at 2x and 4x the size, as a ratio to 1x.
 
-A quadratic step shows as 4x and 16x; the bounds leave room for a noisy machine (no absolute time is asserted).
+A quadratic step shows as 4x and 16x; tests/harness/growth.py holds the bounds (no absolute time is asserted).
 """
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from ansible_collections.tlsguard.windows.tests.harness.growth import growth, grows_linearly
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.parser import parse_regfile
 
 HEAD = "Windows Registry Editor Version 5.00\r\n\r\n"
@@ -36,14 +35,9 @@ def unreadable_lines(n: int) -> str:
     return f"[{KEY}]\r\n" + "garbage line that regedit ignores\r\n" * n
 
 
-def seconds(body: str) -> float:
+def parse_and_snapshot(body: str):
     raw = b"\xff\xfe" + (HEAD + body).encode("utf-16-le")
-    best = float("inf")
-    for _run in range(3):
-        start = time.perf_counter()
-        parse_regfile(raw).snapshot()
-        best = min(best, time.perf_counter() - start)
-    return best
+    return lambda: parse_regfile(raw).snapshot()
 
 
 @pytest.mark.parametrize("shape, base", [
@@ -51,5 +45,5 @@ def seconds(body: str) -> float:
     (unreadable_lines, 20000),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_time_grows_linearly(shape, base):
-    one, two, four = (seconds(shape(base * factor)) for factor in (1, 2, 4))
-    assert two / one < 3.2 and four / one < 6.4, f"{shape.__name__}: x2 -> {two / one:.1f}, x4 -> {four / one:.1f}"
+    ratios = growth(lambda n: parse_and_snapshot(shape(n)), base)
+    assert grows_linearly(ratios), f"{shape.__name__}: 2x and 4x the input took {ratios[0]:.1f}x and {ratios[1]:.1f}x"

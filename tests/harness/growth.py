@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Callable
+from collections.abc import Callable
 
 # A linear step costs 2x and 4x at twice and four times the input, a quadratic one 4x and 16x; each bound is the
 # midpoint of the two on a log scale, so noise has equal room either way.

@@ -3,7 +3,7 @@ never an absolute time). tests/perf/bench_audit.py measures the figures for the 
 
 from __future__ import annotations
 
-from ansible_collections.tlsguard.windows.tests.harness.growth import growth, grows_linearly
+from ansible_collections.tlsguard.windows.tests.harness.growth import grows_linearly, growth
 from ansible_collections.tlsguard.windows.tests.perf.bench_audit import audit_once, values
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tlsguard.windows.tests.harness.growth import growth, grows_linearly
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.parser import parse_regfile
+from ansible_collections.tlsguard.windows.tests.harness.growth import grows_linearly, growth
 
 HEAD = "Windows Registry Editor Version 5.00\r\n\r\n"
 KEY = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters"

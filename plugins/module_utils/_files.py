@@ -122,11 +122,12 @@ def _mode_for(path: str) -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename; raise FileProblem (and leave ``path`` as it was) on failure."""
+def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` in one rename; raise FileProblem (and leave ``path`` as it was) on failure.
+    ``mode`` is the new file's permissions; by default those of the file it replaces, else what the umask allows."""
     check_writable(path)
     folder = _folder(path)
-    mode = _mode_for(path)
+    mode = _mode_for(path) if mode is None else mode
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     except OSError as err:

@@ -40,3 +40,9 @@ TLS_USAGE_ARGS: dict[str, dict] = {
     "sources": {"type": "list", "elements": "str", "choices": USAGE_SOURCES, "default": USAGE_SOURCES},
     "top": {"type": "int", "default": 50},
 }
+# tls_rollout_record: the staged-rollout roles' bookkeeping on the controller (roles/tls_rollout/tasks/_record.yml).
+TLS_ROLLOUT_RECORD_ARGS: dict[str, dict] = {
+    "state_dir": {"type": "path", "required": True},
+    "record": {"type": "dict"},
+    "evidence": {"type": "dict"},
+}

@@ -17,6 +17,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs im
     TLS_INFO_ARGS,
     TLS_READINESS_ARGS,
     TLS_RESTORE_ARGS,
+    TLS_ROLLOUT_RECORD_ARGS,
     TLS_USAGE_ARGS,
 )
 from ansible_collections.tlsguard.windows.plugins.modules.tls_regfile import ARGUMENT_SPEC as TLS_REGFILE_ARGS
@@ -33,6 +34,7 @@ SPECS: dict[str, dict] = {
     "tls_report": TLS_REPORT_ARGS,
     "tls_readiness": TLS_READINESS_ARGS,
     "tls_usage": TLS_USAGE_ARGS,
+    "tls_rollout_record": TLS_ROLLOUT_RECORD_ARGS,
 }
 CHECKED_ELSEWHERE = {"__tls_host"}  # its spec is PowerShell: test_tls_host_docs.py reads it
 FIELDS = ("type", "default", "choices", "required", "elements")

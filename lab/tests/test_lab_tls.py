@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from tlslab import fleet, traffic
+from tlslab import fleet, iis, traffic
 from tlslab.osprofiles import SCHANNEL
 
 
@@ -76,6 +76,7 @@ def test_handshakes_are_recorded_like_windows(lab_factory):
     lab = lab_factory([fleet.HostSpec("web07", "2019", ("https",))])
     host = lab.host("web07")
     host.registry.set_value(SCHANNEL, "EventLogging", "REG_DWORD", 7)
+    iis.turn_on_evidence(host)
     set_server(lab, "web07", "TLS 1.1", 0)
     reboot(lab, "web07")
     accepted(lab, "web07", ("tls1_0", "tls1_1", "tls1_2"), client_ip="10.20.7.44", user_agent="Java/1.7.0_80")
@@ -86,7 +87,7 @@ def test_handshakes_are_recorded_like_windows(lab_factory):
     assert [e["record_id"] for e in events] == [1, 2, 3]
     log = host.read_file(r"C:\inetpub\logs\LogFiles\W3SVC1\u_ex" + time.strftime("%y%m%d", time.gmtime()) + "_x.log")
     lines = log.decode().splitlines()
-    assert lines[3].startswith("#Fields: date time") and lines[3].endswith("crypt-keyexchange")
+    assert lines[3].startswith("#Fields: date time") and lines[3].endswith("crypt-keyexchange X-Forwarded-For")
     fields = [line.split(" ") for line in lines[4:]]
     expected = [("10.20.7.44", "HTTP/1.1", "40"), ("10.20.7.44", "HTTP/1.1", "400")]
     assert [(f[10], f[11], f[21]) for f in fields] == expected

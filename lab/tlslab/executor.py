@@ -21,9 +21,11 @@ ENVIRONMENT = {"TEMP": USER_HOME + r"\AppData\Local\Temp", "TMP": USER_HOME + r"
                "PROGRAMDATA": r"C:\ProgramData", "SYSTEMDRIVE": "C:"}
 
 
-def expand(path: str) -> str:
-    """Windows %VAR% expansion for the variables the lab defines (others stay as written)."""
-    return re.sub(r"%([^%]+)%", lambda m: ENVIRONMENT.get(m.group(1).upper(), m.group(0)), path)
+def expand(path: str, environment: dict[str, str] | None = None) -> str:
+    """Windows %VAR% expansion for the variables the lab defines (others stay as written); ``environment`` (upper
+    case names) adds a host's own, e.g. ``host.host_environment``."""
+    known = {**ENVIRONMENT, **(environment or {})}
+    return re.sub(r"%([^%]+)%", lambda m: known.get(m.group(1).upper(), m.group(0)), path)
 
 
 def put_file(host: Host, payload: Payload) -> Result:

@@ -19,6 +19,7 @@ from .host import Host, Timing
 from .osprofiles import profile
 from .pki import ensure_ca
 from .presets import PRESETS, preset
+from .smtplog import SmtpClient
 from .tlsservice import KINDS
 
 DEFAULT_PORT = 55985
@@ -35,6 +36,7 @@ class HostSpec:
     presets: tuple[str, ...] = ()
     usage_history_days: int = 0                         # SYNTHETIC clean history (history.py)
     legacy_clients: tuple[LegacyClient, ...] = ()       # SYNTHETIC legacy clients replayed at creation
+    smtp_clients: tuple[SmtpClient, ...] = ()           # SYNTHETIC SMTP receive sessions (an Exchange host)
 
     def __post_init__(self) -> None:
         for name in self.presets:
@@ -105,9 +107,17 @@ def _host_vars(name: str, variables: dict | None, source: Path) -> HostSpec:
         raise ValueError(f"{source}: host {name}: lab_legacy_clients must be a list")
     legacy = tuple(LegacyClient.from_vars(c, f"{source}: host {name}: lab_legacy_clients[{i}]")
                    for i, c in enumerate(clients))
-    return HostSpec(name, profile(os_name).key, tuple(listeners),
-                    dict(variables.get("lab_components", variables.get("components")) or {}),
-                    dict(variables.get("lab_faults", variables.get("faults")) or {}), tuple(presets), days, legacy)
+    senders = variables.get("lab_smtp_clients")
+    if senders is not None and not isinstance(senders, list):
+        raise ValueError(f"{source}: host {name}: lab_smtp_clients must be a list")
+    smtp = tuple(SmtpClient.from_vars(c, f"{source}: host {name}: lab_smtp_clients[{i}]")
+                 for i, c in enumerate(senders or []))
+    components = dict(variables.get("lab_components", variables.get("components")) or {})
+    if senders is not None:
+        components.setdefault("exchange", "2019")   # SMTP receive logs: the host runs Exchange
+    return HostSpec(name, profile(os_name).key, tuple(listeners), components,
+                    dict(variables.get("lab_faults", variables.get("faults")) or {}), tuple(presets), days, legacy,
+                    smtp)
 
 
 def from_file(path: Path) -> list[HostSpec]:
@@ -143,8 +153,8 @@ def create(state: Path, specs: list[HostSpec], config: LabConfig) -> list[Host]:
             next_port += 1 if next_port else 0
         host = Host.create(spec.name, profile(spec.os), state / "hosts" / spec.name, spec.listeners,
                            spec.components, spec.faults, spec.presets)
-        if spec.usage_history_days or spec.legacy_clients:
-            seed(host, spec.usage_history_days, spec.legacy_clients)
+        if spec.usage_history_days or spec.legacy_clients or spec.smtp_clients:
+            seed(host, spec.usage_history_days, spec.legacy_clients, smtp=spec.smtp_clients)
         hosts.append(host)
     config.hosts = [s.name for s in specs]
     config.save(state)

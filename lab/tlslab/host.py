@@ -29,6 +29,8 @@ PENDING_REBOOT_KEYS = (
 )
 FAULTS = ("fail_write", "no_return", "latency_ms", "refuse", "drop_mid_command", "non_admin", "deny_keys",
           "drop_write_reply", "delay_write_reply_ms", "die_after_writes", "fail_cim", "needs_legacy_tls")
+# Exchange setup sets this system variable, with its trailing backslash; the lab's Exchange hosts have it.
+EXCHANGE_INSTALL_PATH = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\"
 SYSTEM, ADMINISTRATORS, USERS, CREATOR_OWNER = "S-1-5-18", "S-1-5-32-544", "S-1-5-32-545", "S-1-3-0"
 # A folder made without an explicit ACL under C:\ProgramData inherits its ACL, which lets Users create files.
 INHERITED_SECURITY = {"owner": ADMINISTRATORS, "allow": [SYSTEM, ADMINISTRATORS, CREATOR_OWNER, USERS],
@@ -73,6 +75,11 @@ class Host:
     def dns_name(self) -> str:
         return f"{self.name}.lab.test"
 
+    @property
+    def environment(self) -> dict[str, str]:
+        """The host's own environment variables (upper-case names), on top of those every lab host has."""
+        return {"EXCHANGEINSTALLPATH": EXCHANGE_INSTALL_PATH} if self.components.get("exchange") else {}
+
     # ---------------------------------------------------------------- persistence
     @classmethod
     def create(cls, name: str, profile: OsProfile, home: Path, listeners: tuple[str, ...] = (),
@@ -81,16 +88,21 @@ class Host:
         registry, hotfixes = apply_presets(profile.registry(), list(chosen.get("hotfixes") or ()), presets)
         if presets:
             chosen.update(hotfixes=hotfixes, presets=list(presets))
-        host = cls(name, profile, home, tuple(listeners), chosen, dict(faults or {}), Registry(registry),
-                   filetime(time.time()))
+        booted = time.time()
+        # The installed registry was written before the host's first boot.
+        host = cls(name, profile, home, tuple(listeners), chosen, dict(faults or {}),
+                   Registry(registry, default_written=booted - 1), filetime(booted))
         host.save()
         return host
 
     @classmethod
     def load(cls, home: Path, profiles: Callable[[str], OsProfile]) -> Host:
         data = json.loads((home / "host.json").read_text())
+        # A state from before last-write times were kept: its keys count as written before the last boot.
+        booted = data["boot_filetime"] / 10_000_000 - FILETIME_EPOCH_OFFSET
         host = cls(data["name"], profiles(data["profile"]), home, tuple(data["listeners"]), data["components"],
-                   data["faults"], Registry(data["registry"]), data["boot_filetime"])
+                   data["faults"], Registry(data["registry"], data.get("registry_written"), booted - 1),
+                   data["boot_filetime"])
         host.read_at_boot = data.get("read_at_boot", {})
         host.fs_security = data.get("fs_security", {})
         return host
@@ -100,7 +112,7 @@ class Host:
             data = {"name": self.name, "profile": self.profile.key, "listeners": list(self.listeners),
                     "components": self.components, "faults": self.faults, "boot_filetime": self.boot_filetime,
                     "read_at_boot": self.read_at_boot, "fs_security": self.fs_security,
-                    "registry": self.registry.to_json()}
+                    "registry": self.registry.to_json(), "registry_written": self.registry.written_json()}
         self.home.mkdir(parents=True, exist_ok=True)
         tmp = self.home / "host.json.tmp"
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True))

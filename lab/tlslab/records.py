@@ -1,8 +1,8 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Handshakes written down the way Windows does: SCHANNEL System events (36880 success in the UserData/EventXML
-shape, 36888 fatal alert sent, 36874 no common cipher suite) and IIS W3C log lines with the ``crypt-*`` custom
-fields. Formats: research/legacy-tls-monitoring.md §1.3-1.4 and §2.3-2.4."""
+shape, 36888 fatal alert sent, 36874 no common cipher suite) and IIS W3C log lines, with the ``crypt-*`` custom
+fields when the site logs them (iis.py). Formats: research/legacy-tls-monitoring.md §1.3-1.4 and §2.3-2.4."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SP_PROT_SERVER = {"ssl3_0": 0x10, "tls1_0": 0x40, "tls1_1": 0x100, "tls1_2": 0x4
 OPENSSL_VERSIONS = {"TLSv1": "tls1_0", "TLSv1.1": "tls1_1", "TLSv1.2": "tls1_2", "TLSv1.3": "tls1_3"}
 IIS_FIELDS = ("date time s-sitename s-computername s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
               "cs-version cs(User-Agent) cs(Referer) cs-host sc-status sc-substatus sc-win32-status sc-bytes cs-bytes "
-              "time-taken crypt-protocol crypt-cipher crypt-hash crypt-keyexchange")
+              "time-taken")   # the standard fields; custom ones (crypt-*) follow when a site has them (iis.py)
 INFO_BIT, ERROR_BIT = 0x4, 0x1
 
 
@@ -85,22 +85,32 @@ def _record(event_id: int, level: int, record_id: int, computer: str, when: date
             "time": when.isoformat().replace("+00:00", "Z"), "xml": xml}
 
 
-def iis_header(when: datetime) -> str:
+@dataclass(frozen=True)
+class Request:
+    """An HTTP request as IIS logs it."""
+
+    port: int
+    method: str
+    path: str
+    client_ip: str
+    user_agent: str
+    host_header: str
+    status: int
+    headers: dict[str, str]   # lower-case names
+
+
+def iis_header(when: datetime, fields: str) -> str:
     return ("#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n"
-            f"#Date: {when:%Y-%m-%d %H:%M:%S}\r\n#Fields: {IIS_FIELDS}\r\n")
+            f"#Date: {when:%Y-%m-%d %H:%M:%S}\r\n#Fields: {fields}\r\n")
 
 
-def iis_line(when: datetime, computer: str, port: int, method: str, path: str, client_ip: str, user_agent: str,
-             host_header: str, status: int, handshake: Handshake) -> str:
-    stem, _sep, query = path.partition("?")
-    fields = [f"{when:%Y-%m-%d}", f"{when:%H:%M:%S}", "W3SVC1", computer.upper(), "127.0.0.1", method,
-              stem or "/", query or "-", str(port), "-", client_ip, "HTTP/1.1", (user_agent or "-").replace(" ", "+"),
-              "-", host_header or "-", str(status), "0", "0", "180", "120", "15", *handshake.crypt_fields()]
+def iis_line(when: datetime, computer: str, request: Request, handshake: Handshake, custom: list[str]) -> str:
+    stem, _sep, query = request.path.partition("?")
+    fields = [f"{when:%Y-%m-%d}", f"{when:%H:%M:%S}", "W3SVC1", computer.upper(), "127.0.0.1", request.method,
+              stem or "/", query or "-", str(request.port), "-", request.client_ip, "HTTP/1.1",
+              (request.user_agent or "-").replace(" ", "+"), "-", request.host_header or "-", str(request.status), "0",
+              "0", "180", "120", "15", *custom]
     return " ".join(fields) + "\r\n"
-
-
-def iis_log_path(when: datetime) -> str:
-    return rf"C:\inetpub\logs\LogFiles\W3SVC1\u_ex{when:%y%m%d}_x.log"
 
 
 def now() -> datetime:

@@ -5,11 +5,16 @@ kept for display), typed values, keys that exist without values, and a plain JSO
 
 Data per type: REG_DWORD/REG_QWORD unsigned int, REG_SZ/REG_EXPAND_SZ str, REG_MULTI_SZ list of str,
 REG_BINARY/REG_NONE lowercase hex. Paths are physical: the 32-bit view is the caller's business.
+
+Every key has a last-write time (Unix seconds), as RegQueryInfoKey reports it: set when the key is created, when
+one of its values is set or deleted, and when a subkey is created or deleted below it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 HIVES = {"HKLM": "HKLM", "HKEY_LOCAL_MACHINE": "HKLM", "HKCU": "HKCU", "HKEY_CURRENT_USER": "HKCU",
          "HKU": "HKU", "HKEY_USERS": "HKU", "HKCR": "HKCR", "HKEY_CLASSES_ROOT": "HKCR",
@@ -39,16 +44,48 @@ def _fold(path: str) -> str:
 
 
 class Registry:
-    def __init__(self, data: dict | None = None) -> None:
+    def __init__(self, data: dict | None = None, written: dict | None = None, default_written: float | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        """``written``: display path -> last-write time kept from before (``written_json``); the other keys of
+        ``data`` were written at ``default_written`` (default: now)."""
         self.lock = threading.RLock()
+        self.clock = clock
         # folded path -> [display path, {folded name: [name, type, data]}]
         self._keys: dict[str, list] = {}
+        self._written: dict[str, float] = {}
         for hive in ("HKLM", "HKCU", "HKU", "HKCR", "HKCC"):
             self._keys[_fold(hive)] = [hive, {}]
         for path, values in (data or {}).items():
             self.create_key(path)
             for name, (reg_type, value) in values.items():
                 self.set_value(path, name, reg_type, value)
+        if default_written is not None:
+            self._written = dict.fromkeys(self._written, default_written)
+        for path, when in (written or {}).items():
+            if _fold(normalize(path)) in self._keys:
+                self._written[_fold(normalize(path))] = float(when)
+
+    def written_json(self) -> dict:
+        with self.lock:
+            return {self._keys[k][0]: when for k, when in sorted(self._written.items()) if k in self._keys}
+
+    def last_written(self, path: str) -> float | None:
+        """The key's last-write time (Unix seconds), None when the key does not exist."""
+        folded = _fold(normalize(path))
+        with self.lock:
+            return self._written.get(folded) if folded in self._keys else None
+
+    def set_written(self, path: str, when: float) -> None:
+        """Back-date a key's last-write time (synthetic history only: nothing on Windows does this)."""
+        folded = _fold(normalize(path))
+        with self.lock:
+            if folded not in self._keys:
+                raise RegistryError(f"key {path} does not exist")
+            self._written[folded] = when
+
+    def _touch(self, folded: str) -> None:
+        if "\\" in folded:
+            self._written[folded] = self.clock()
 
     def to_json(self) -> dict:
         with self.lock:
@@ -69,6 +106,8 @@ class Registry:
                 if _fold(prefix) not in self._keys:
                     self._keys[_fold(prefix)] = [prefix, {}]
                     created.append(prefix)
+                    self._touch(_fold(prefix))
+                    self._touch(_fold(prefix).rsplit("\\", 1)[0])
         return created
 
     def delete_key(self, path: str) -> bool:
@@ -77,6 +116,9 @@ class Registry:
             doomed = [k for k in self._keys if k == folded or k.startswith(folded + "\\")]
             for key in doomed:
                 del self._keys[key]
+                self._written.pop(key, None)
+            if doomed:
+                self._touch(folded.rsplit("\\", 1)[0])
             return bool(doomed)
 
     def subkeys(self, path: str) -> list[str]:
@@ -111,8 +153,12 @@ class Registry:
             values = self._keys[_fold(normalize(path))][1]
             existing = values.get(name.casefold())
             values[name.casefold()] = [existing[0] if existing else name, reg_type, data]
+            self._touch(_fold(normalize(path)))
 
     def delete_value(self, path: str, name: str) -> bool:
         with self.lock:
             entry = self._keys.get(_fold(normalize(path)))
-            return entry is not None and entry[1].pop(name.casefold(), None) is not None
+            deleted = entry is not None and entry[1].pop(name.casefold(), None) is not None
+            if deleted:
+                self._touch(_fold(normalize(path)))
+            return deleted

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import iis as iis_site
 from . import records
 from .host import Host
 from .pki import ensure_dh_params, ensure_host_cert
@@ -212,16 +213,9 @@ class TlsService:
         tls.sendall(f"HTTP/1.1 {status} {'OK' if status == 200 else 'Method Not Allowed'}\r\nContent-Length: "
                     f"{len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
         if iis:
-            when = records.now()
-            client = headers.get("x-lab-client-ip", "127.0.0.1")
-            line = records.iis_line(when, self.host.name, port, method or "GET", path or "/", client,
-                                    headers.get("user-agent", ""), headers.get("host", ""), status,
-                                    tls.lab_handshake)  # type: ignore[attr-defined]
-            log = records.iis_log_path(when)
-            with self.host.lock:
-                if self.host.read_file(log) is None:
-                    self.host.append_file(log, records.iis_header(when).encode())
-                self.host.append_file(log, line.encode())
+            logged = records.Request(port, method or "GET", path or "/", headers.get("x-lab-client-ip", "127.0.0.1"),
+                                     headers.get("user-agent", ""), headers.get("host", ""), status, headers)
+            iis_site.log_request(self.host, records.now(), logged, tls.lab_handshake)  # type: ignore[attr-defined]
 
     def _smtp_until_starttls(self, conn: socket.socket) -> socket.socket | None:
         reader = conn.makefile("rb")

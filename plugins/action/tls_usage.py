@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """tls_usage: who still uses TLS 1.0/1.1 on a host, and whether it is safe to switch them off (docs/usage.md).
 
-One round trip: the host counts SCHANNEL events and IIS log lines from the checkpoint this controller keeps;
-the run is merged into the host's store file, and the report and gate are computed from the whole store."""
+One round trip: the host counts SCHANNEL events, IIS log lines and Exchange SMTP receive log lines from the
+checkpoint this controller keeps; the run is merged into the host's store file, and the report and gate are
+computed from the whole store."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors impo
     TlsGuardError,
     ValidationError,
 )
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage import iis, schannel
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage import iis, schannel, smtp
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.aggregate import (
     Aggregate,
     merge_run,
@@ -112,8 +113,11 @@ class ActionModule(TlsHostAction):
         if "iis" in args["sources"]:
             usage["iis"] = {"folders": IIS_FOLDERS, "patterns": list(iis.FILE_PATTERNS), "format": "w3c",
                             "spec": iis.SPEC.to_json()}
-        # SMTP logs are not read by the host module yet: without them the SMTP coverage stays incomplete, so a
-        # gate with require_smtp cannot pass.
+        if "smtp" in args["sources"]:
+            # Receive logs only: the gate judges clients connecting to this host. On a host without Exchange the
+            # folders do not exist and the source is off (it matters only with require_smtp).
+            usage["smtp"] = {"folders": list(smtp.RECEIVE_FOLDERS), "patterns": [smtp.RECEIVE_PATTERN],
+                             "format": "csv", "spec": smtp.SPEC.to_json()}
         reply = self.call_host(usage=usage)
         try:
             parsed = UsageReply.from_json(reply.get("usage"), "host reply.usage")

@@ -4,11 +4,12 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-# Host-side I/O for tls_info, tls_config, tls_restore and tls_usage. It knows nothing about TLS: it reads registry
-# values, applies a list of set/delete operations with a backup first and a rollback on the first failure, reports a
-# few facts, and counts log lines and events by the columns the controller names (usage). Every path and value
-# arrives as module data; none is ever pasted into script text. Its contract is written as data in
-# tests/contract/tls_host/cases; the lab's twin and the Windows runner both execute those cases.
+# Host-side I/O for tls_info, tls_config, tls_restore, tls_usage and tls_evidence. It knows nothing about TLS: it
+# reads registry values, applies a list of set/delete operations with a backup first and a rollback on the first
+# failure, reports a few facts, counts log lines and events by the columns the controller names (usage), and reads
+# or adds IIS custom log fields the controller names. Every path and value arrives as module data; none is ever
+# pasted into script text. Its contract is written as data in tests/contract/tls_host/cases; the lab's twin and the
+# Windows runner both execute those cases.
 
 $spec = @{
     options = @{
@@ -67,6 +68,7 @@ $spec = @{
         hotfixes = @{ type = 'list'; elements = 'str'; default = @() }
         facts = @{ type = 'bool'; default = $false }
         usage = @{ type = 'dict' }
+        iis_log_fields = @{ type = 'dict' }
     }
     supports_check_mode = $true
 }
@@ -283,6 +285,8 @@ Function Resolve-BackupDir {
 $usageKeys = @('not_before', 'checkpoint', 'checkpoint_dir', 'events', 'iis', 'smtp', 'iis_sites', 'schannel_key')
 $tupleSeparator = [string][char]1
 $nullMark = [string][char]2
+$csvFieldLimit = 131072   # Python's csv.field_size_limit(): a longer field makes the line unreadable
+$pythonOnlySpace = [char[]]@([char]28, [char]29, [char]30, [char]31)
 $w3cWhitespace = [char[]]@(' ', "`t", "`r", [char]11, [char]12)
 $utf8 = New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false, $false
 
@@ -321,9 +325,17 @@ Function Test-NonEmptyStrings {
     $true
 }
 
+Function ConvertTo-UsageRegex {
+    # A pattern of a CSV read, compiled as .NET reads it (the spec keeps to what .NET and Python share).
+    param($Pattern, [string]$Where)
+    if ($Pattern -isnot [string]) { $module.FailJson("${Where}: should be a regular expression") }
+    try { [System.Text.RegularExpressions.Regex]::new($Pattern, [System.Text.RegularExpressions.RegexOptions]::CultureInvariant) }
+    catch { $module.FailJson("${Where}: not a valid regular expression ($($_.Exception.InnerException.Message))") }
+}
+
 Function ConvertTo-CountSpec {
-    # The checks of CountSpec.from_json that the counting relies on; a W3C read takes no match or join.
-    param($Spec, [string]$Where)
+    # The checks of CountSpec.from_json that the counting relies on; only a CSV read takes patterns, match and join.
+    param($Spec, [string]$Where, [bool]$Csv = $false)
     if ($Spec -isnot [System.Collections.IDictionary]) { $module.FailJson("${Where}: should be an object") }
     $columns = $Spec['columns']
     if ($columns -isnot [System.Collections.IList] -or $columns.Count -eq 0) {
@@ -331,6 +343,7 @@ Function ConvertTo-CountSpec {
     }
     $names = [System.Collections.Generic.List[String]]@()
     $sources = [System.Collections.Generic.List[Object]]@()
+    $patterns = [System.Collections.Generic.List[Object]]@()
     for ($i = 0; $i -lt $columns.Count; $i++) {
         $column = $columns[$i]
         if ($column -isnot [System.Collections.IDictionary] -or $column['name'] -isnot [string] -or $column['name'] -eq '') {
@@ -339,12 +352,15 @@ Function ConvertTo-CountSpec {
         if (-not (Test-NonEmptyStrings -Value $column['columns'])) {
             $module.FailJson("${Where}.columns[$i].columns: should be a non-empty list of non-empty strings")
         }
+        $pattern = $null
         if ($column.ContainsKey('pattern') -and $column['pattern'] -ne '') {
-            $module.FailJson("${Where}.columns[$i].pattern: W3C logs take no patterns")
+            if (-not $Csv) { $module.FailJson("${Where}.columns[$i].pattern: W3C logs take no patterns") }
+            $pattern = ConvertTo-UsageRegex -Pattern $column['pattern'] -Where "${Where}.columns[$i].pattern"
         }
         if ($names.Contains($column['name'])) { $module.FailJson("${Where}.columns: output names must be unique") }
         $names.Add($column['name'])
         $sources.Add([string[]]@($column['columns']))
+        $patterns.Add($pattern)
     }
     if (-not (Test-NonEmptyStrings -Value $Spec['fold_to'])) {
         $module.FailJson("${Where}.fold_to: should be a non-empty list of non-empty strings")
@@ -357,12 +373,32 @@ Function ConvertTo-CountSpec {
     if (-not (Test-NonEmptyStrings -Value $Spec['time']) -or $Spec['time'].Count -gt 2) {
         $module.FailJson("${Where}.time: should name one or two columns")
     }
+    $match = $null
+    $join = $null
     foreach ($key in 'match', 'join') {
-        if ($Spec.ContainsKey($key)) { $module.FailJson("${Where}.${key}: not read by this host module version") }
+        if ($Spec.ContainsKey($key) -and -not $Csv) { $module.FailJson("${Where}.${key}: W3C logs take no $key") }
+    }
+    if ($Spec.ContainsKey('match')) {
+        $raw = $Spec['match']
+        if ($raw -isnot [System.Collections.IDictionary] -or $raw['column'] -isnot [string]) {
+            $module.FailJson("${Where}.match: should be an object with 'column' and 'pattern'")
+        }
+        $match = @{ column = $raw['column']; regex = ConvertTo-UsageRegex -Pattern $raw['pattern'] -Where "${Where}.match.pattern" }
+    }
+    if ($Spec.ContainsKey('join')) {
+        $raw = $Spec['join']
+        if ($raw -isnot [System.Collections.IDictionary] -or $raw['key'] -isnot [string] -or $raw['column'] -isnot [string]) {
+            $module.FailJson("${Where}.join: should be an object with 'key', 'column' and 'pattern'")
+        }
+        $join = @{ key = $raw['key']; column = $raw['column']; regex = ConvertTo-UsageRegex -Pattern $raw['pattern'] -Where "${Where}.join.pattern"
+            max_sessions = Get-UsageInteger -Table $raw -Key 'max_sessions' -Where "${Where}.join" -Default 10000 -Low 1 -High 1000000 }
     }
     @{
         names = [string[]]$names
         sources = $sources.ToArray()
+        patterns = $patterns.ToArray()
+        match = $match
+        join = $join
         fold = [int[]]$foldIndex
         time = [string[]]@($Spec['time'])
         max_groups = Get-UsageInteger -Table $Spec -Key 'max_groups' -Where $Where -Default 10000 -Low 1 -High 1000000
@@ -428,7 +464,6 @@ Function Test-UsageArgs {
     if ($Usage -isnot [System.Collections.IDictionary]) { $module.FailJson('usage: should be a dict') }
     $unknown = @($Usage.Keys | Where-Object { $usageKeys -notcontains $_ } | Sort-Object)
     if ($unknown.Count -gt 0) { $module.FailJson("usage.$($unknown[0]): unknown key; known: $($usageKeys -join ', ')") }
-    if ($null -ne $Usage['smtp']) { $module.FailJson('usage.smtp: SMTP logs are not read by this host module version') }
     $notBefore = ConvertTo-UsageTime -Text $Usage['not_before']
     if ($null -eq $notBefore) { $module.FailJson('usage.not_before: should be an ISO 8601 UTC time') }
     if ($null -ne $Usage['checkpoint']) { Test-UsageCheckpoint -Checkpoint $Usage['checkpoint'] -Where 'usage.checkpoint' }
@@ -445,6 +480,7 @@ Function Test-UsageArgs {
         schannel_key = $key.Trim('\')
         events = $null
         iis = $null
+        smtp = $null
     }
     $events = $Usage['events']
     if ($null -ne $events) {
@@ -461,16 +497,21 @@ Function Test-UsageArgs {
             spec = ConvertTo-CountSpec -Spec $events['spec'] -Where 'usage.events.spec'
         }
     }
-    $iis = $Usage['iis']
-    if ($null -ne $iis) {
-        if ($iis -isnot [System.Collections.IDictionary]) { $module.FailJson('usage.iis: should be a dict') }
-        if ($iis.ContainsKey('format') -and $iis['format'] -ne 'w3c') { $module.FailJson("usage.iis.format: only 'w3c' is read by this host module version") }
-        $read.iis = @{
-            folders = Get-UsageStrings -Table $iis -Key 'folders' -Where 'usage.iis' -Low 1 -High 256
-            patterns = Get-UsageStrings -Table $iis -Key 'patterns' -Where 'usage.iis' -Low 1 -High 8
-            spec = ConvertTo-CountSpec -Spec $iis['spec'] -Where 'usage.iis.spec'
-            max_files = Get-UsageInteger -Table $iis -Key 'max_files' -Where 'usage.iis' -Default 2000 -Low 1 -High 10000
-            max_bytes = Get-UsageInteger -Table $iis -Key 'max_bytes' -Where 'usage.iis' -Default 2147483648 -Low 1048576 -High 68719476736
+    foreach ($kind in @(@{ key = 'iis'; format = 'w3c' }, @{ key = 'smtp'; format = 'csv' })) {
+        $files = $Usage[$kind.key]
+        if ($null -eq $files) { continue }
+        $where = "usage.$($kind.key)"
+        if ($files -isnot [System.Collections.IDictionary]) { $module.FailJson("${where}: should be a dict") }
+        if ($files.ContainsKey('format') -and $files['format'] -ne $kind.format) {
+            $module.FailJson("${where}.format: only '$($kind.format)' is read by this host module version")
+        }
+        $read[$kind.key] = @{
+            format = $kind.format
+            folders = Get-UsageStrings -Table $files -Key 'folders' -Where $where -Low 1 -High 256
+            patterns = Get-UsageStrings -Table $files -Key 'patterns' -Where $where -Low 1 -High 8
+            spec = ConvertTo-CountSpec -Spec $files['spec'] -Where "${where}.spec" -Csv ($kind.format -eq 'csv')
+            max_files = Get-UsageInteger -Table $files -Key 'max_files' -Where $where -Default 2000 -Low 1 -High 10000
+            max_bytes = Get-UsageInteger -Table $files -Key 'max_bytes' -Where $where -Default 2147483648 -Low 1048576 -High 68719476736
         }
     }
     $read
@@ -595,12 +636,13 @@ Function Get-UsageGroups {
 Function Add-CounterNotes {
     param($Counter, $Notes, [string]$What)
     if ($Counter.folded_lines -gt 0) {
-        Add-UsageNote -Notes $Notes -Kind 'groups_capped' -Count $Counter.folded_lines -Message ("${What}: more than $($Counter.spec.max_groups) " +
-            "distinct clients; $($Counter.folded_lines) line(s) were counted per day, site and protocol without naming their clients")
+        Add-UsageNote -Notes $Notes -Kind 'groups_capped' -Count $Counter.folded_lines -Message ("${What}: more than " +
+            "$(Format-Count -Value $Counter.spec.max_groups) distinct clients; $(Format-Count -Value $Counter.folded_lines) line(s) were " +
+            "counted per day, site and protocol without naming their clients")
     }
     if ($Counter.cut_values -gt 0) {
-        Add-UsageNote -Notes $Notes -Kind 'values_cut' -Count $Counter.cut_values -Message ("${What}: $($Counter.cut_values) group(s) had a " +
-            "value longer than $($Counter.spec.max_field) bytes, cut to that length")
+        Add-UsageNote -Notes $Notes -Kind 'values_cut' -Count $Counter.cut_values -Message ("${What}: $(Format-Count -Value $Counter.cut_values) " +
+            "group(s) had a value longer than $(Format-Count -Value $Counter.spec.max_field) bytes, cut to that length")
     }
 }
 
@@ -704,7 +746,8 @@ Function Read-UsageEvents {
     }
     Add-CounterNotes -Counter $counter -Notes $notes -What 'SCHANNEL events'
     if ($truncated) {
-        Add-UsageNote -Notes $notes -Kind 'events_truncated' -Message ("SCHANNEL: more than $($events.max_events) events waiting; this read " +
+        Add-UsageNote -Notes $notes -Kind 'events_truncated' -Message ("SCHANNEL: more than " +
+            "$(Format-Count -Value $events.max_events) events waiting; this read " +
             "stopped at record $lastId ($lastTime) and the next one goes on from there")
     }
     @{
@@ -713,6 +756,137 @@ Function Read-UsageEvents {
         oldest_record_id = $oldest; oldest_time = $oldestTime; newest_record_id = $newest; read_at = $readAt
         notes = @($notes.Values)
     }
+}
+
+# ---------------------------------------------------------------- usage: CSV log lines (csvlog.read_csv_log)
+Function Find-CsvColumn {
+    # The position of the first of the names in the #Fields map, or -1.
+    param($Index, [string[]]$Names)
+    foreach ($name in $Names) { if ($Index.ContainsKey($name.ToLowerInvariant())) { return $Index[$name.ToLowerInvariant()] } }
+    -1
+}
+
+Function New-CsvColumns {
+    # The column map of one #Fields stretch (names separated by commas) and where each requested value comes from.
+    param([string]$Header, $Spec)
+    $names = @(if ($Header -ne '') { $Header.Split(',') | ForEach-Object { $_.Trim() } })
+    $index = @{}
+    for ($i = 0; $i -lt $names.Count; $i++) {
+        $lower = $names[$i].ToLowerInvariant()
+        if (-not $index.ContainsKey($lower)) { $index[$lower] = $i }
+    }
+    $slots = New-Object -TypeName 'int[]' -ArgumentList $Spec.names.Count
+    for ($c = 0; $c -lt $Spec.names.Count; $c++) { $slots[$c] = Find-CsvColumn -Index $index -Names $Spec.sources[$c] }
+    $joinKey = -1; $joinColumn = -1; $matchAt = -1
+    if ($null -ne $Spec.join) {
+        $joinKey = Find-CsvColumn -Index $index -Names @($Spec.join.key)
+        $joinColumn = Find-CsvColumn -Index $index -Names @($Spec.join.column)
+    }
+    if ($null -ne $Spec.match) { $matchAt = Find-CsvColumn -Index $index -Names @($Spec.match.column) }
+    @{ header = $Header; nfields = $(if ($names.Count -gt 0) { $names.Count } else { -1 }); slots = $slots
+        time = [int[]]@($Spec.time | ForEach-Object { Find-CsvColumn -Index $index -Names @($_) })
+        join_key = $joinKey; join_column = $joinColumn; match_at = $matchAt }
+}
+
+Function Get-UsageCapture {
+    # Capture group 1 where the pattern has groups, else the whole match; $null when it does not match.
+    param([System.Text.RegularExpressions.Regex]$Regex, [string]$Value)
+    $found = $Regex.Match($Value)
+    if (-not $found.Success) { return $null }
+    if ($Regex.GetGroupNumbers().Count -gt 1) {
+        if ($found.Groups[1].Success) { return $found.Groups[1].Value }
+        return $null
+    }
+    $found.Value
+}
+
+Function New-CsvSessions {
+    # The join state of one log folder: session id -> remembered value, the oldest forgotten first (csvlog.Sessions).
+    param([int]$Limit)
+    @{ limit = $Limit; evicted = 0
+        known = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, String]'
+        nodes = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
+        order = New-Object -TypeName 'System.Collections.Generic.LinkedList[String]' }
+}
+
+Function Add-CsvSession {
+    param($Sessions, [string]$Key, [string]$Value)
+    $node = $null
+    if ($Sessions.nodes.TryGetValue($Key, [ref]$node)) { $null = $Sessions.order.Remove($node) }
+    $Sessions.nodes[$Key] = $Sessions.order.AddLast($Key)
+    $Sessions.known[$Key] = $Value
+    if ($Sessions.known.Count -gt $Sessions.limit) {
+        $oldest = $Sessions.order.First.Value
+        $Sessions.order.RemoveFirst()
+        $null = $Sessions.nodes.Remove($oldest)
+        $null = $Sessions.known.Remove($oldest)
+        $Sessions.evicted += 1
+    }
+}
+
+Function Test-BlankText {
+    # Python's str.strip() also removes U+001C-U+001F, which .NET does not count as white space.
+    param([string]$Text)
+    if ([string]::IsNullOrWhiteSpace($Text)) { return $true }
+    $Text.IndexOfAny($pythonOnlySpace) -ge 0 -and [string]::IsNullOrWhiteSpace(($Text -replace '[\x1c-\x1f]', ' '))
+}
+
+Function Read-CsvLine {
+    param($State, [byte[]]$Bytes, [int]$Length)
+    $spec = $State.spec
+    $State.line += 1
+    $text = $utf8.GetString($Bytes, 0, $Length).TrimEnd("`r")
+    if ($text.StartsWith('#')) {
+        if ($text.StartsWith('#Fields:') -and $text.Length -le 8192) { $State.columns = New-CsvColumns -Header ($text.Substring(8).Trim()) -Spec $spec }
+        return
+    }
+    if (Test-BlankText -Text $text) { return }
+    $values = [TlsGuard.UsageNative]::SplitCsv($text, $csvFieldLimit)
+    if ($null -eq $values) { $values = [string[]]@() }
+    $columns = $State.columns
+    if ($columns.nfields -lt 0 -or $values.Count -ne $columns.nfields) {
+        $State.unreadable += 1
+        $message = "$($State.label) line $($State.line): $($values.Count) fields where #Fields names $([Math]::Max($columns.nfields, 0)); skipped"
+        Add-UsageNote -Notes $State.notes -Kind 'csv_field_count' -BlocksGate $true -Message $message
+        return
+    }
+    if ($columns.join_key -ge 0 -and $columns.join_column -ge 0) {
+        $remembered = Get-UsageCapture -Regex $spec.join.regex -Value $values[$columns.join_column]
+        if ($null -ne $remembered) { Add-CsvSession -Sessions $State.sessions -Key $values[$columns.join_key] -Value $remembered }
+    }
+    $matched = $null
+    if ($null -ne $spec.match) {
+        if ($columns.match_at -lt 0) { return }
+        $matched = Get-UsageCapture -Regex $spec.match.regex -Value $values[$columns.match_at]
+        if ($null -eq $matched) { return }
+    }
+    $parts = [System.Collections.Generic.List[String]]@()
+    foreach ($at in $columns.time) { if ($at -ge 0) { $parts.Add($values[$at]) } }
+    $time = [string]::Join(' ', $parts)
+    $out = New-Object -TypeName 'object[]' -ArgumentList $spec.names.Count
+    for ($c = 0; $c -lt $spec.names.Count; $c++) {
+        $sources = $spec.sources[$c]
+        $pseudo = if ($sources.Count -eq 1) { $sources[0] } else { '' }
+        if ($pseudo -ceq '@day') { $out[$c] = if ($time -ne '') { $time.Substring(0, [Math]::Min(10, $time.Length)) } else { $null } }
+        elseif ($pseudo -ceq '@dir') { $out[$c] = $State.directory }
+        elseif ($pseudo -ceq '@match') { $out[$c] = $matched }
+        elseif ($pseudo -ceq '@join') {
+            $out[$c] = $null
+            $remembered = $null
+            if ($columns.join_key -ge 0 -and $State.sessions.known.TryGetValue($values[$columns.join_key], [ref]$remembered)) { $out[$c] = $remembered }
+        }
+        elseif ($columns.slots[$c] -ge 0) {
+            $value = $values[$columns.slots[$c]]
+            if ($null -ne $spec.patterns[$c]) {
+                $captured = Get-UsageCapture -Regex $spec.patterns[$c] -Value $value
+                if ($null -ne $captured -and $captured -ne '') { $value = $captured }
+            }
+            $out[$c] = $value
+        }
+        else { $out[$c] = $null }
+    }
+    Add-UsageCount -Counter $State.counter -Values $out -Time $(if ($time -ne '') { $time } else { $null })
+    $State.counted += 1
 }
 
 # ---------------------------------------------------------------- usage: W3C log files from a checkpoint
@@ -763,7 +937,7 @@ Function Read-W3cLine {
     $State.line += 1
     if ($Length -gt $spec.max_line) {
         $State.unreadable += 1
-        $message = "$($State.label) line $($State.line): longer than $($spec.max_line) bytes; skipped"
+        $message = "$($State.label) line $($State.line): longer than $(Format-Count -Value $spec.max_line) bytes; skipped"
         Add-UsageNote -Notes $State.notes -Kind 'w3c_line_too_long' -BlocksGate $true -Message $message
         return
     }
@@ -814,15 +988,41 @@ Function Read-W3cLine {
     $State.counted += 1
 }
 
-Function Read-W3cFile {
-    # Stream one file from its cursor in 64 KiB chunks; a line longer than max_line_bytes is dropped as it streams
-    # by. The cursor ends at the last complete line (the unterminated tail waits, unless the file is final).
-    param($Path, $Start, [bool]$Final, $Spec, $Counter, $Notes, [string]$Directory, $Budget)
+Function Format-Count {
+    # 1048576 as 1,048,576, as the core's messages write numbers.
+    param([long]$Value)
+    $Value.ToString('N0', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+Function Read-LogLine {
+    param($State, [byte[]]$Bytes, [int]$Length)
+    if ($State.format -eq 'csv') { Read-CsvLine -State $State -Bytes $Bytes -Length $Length }
+    else { Read-W3cLine -State $State -Bytes $Bytes -Length $Length }
+}
+
+Function Add-LongLineNote {
+    param($State)
+    $State.line += 1
+    $State.unreadable += 1
+    $message = "$($State.label) line $($State.line): longer than $(Format-Count -Value $State.spec.max_line) bytes; skipped"
+    Add-UsageNote -Notes $State.notes -Kind "$($State.format)_line_too_long" -BlocksGate $true -Message $message
+}
+
+Function Read-LogFile {
+    # Stream one W3C or CSV file from its cursor in 64 KiB chunks; a line longer than max_line_bytes is dropped as
+    # it streams by. The cursor ends at the last complete line (the unterminated tail waits, unless the file is
+    # final). $Sessions: the folder's join state (CSV).
+    param($Path, $Start, [bool]$Final, $Spec, $Counter, $Notes, [string]$Directory, $Budget, [string]$Format, $Sessions)
     $state = @{
         spec = $Spec; counter = $Counter; notes = $Notes; directory = $Directory; label = [IO.Path]::GetFileName($Path)
-        line = [long]$Start.line; date = [string]$Start.date; counted = 0; unreadable = 0; error = $null
+        line = [long]$Start.line; date = [string]$Start.date; counted = 0; unreadable = 0; error = $null; format = $Format
+        sessions = $Sessions
     }
-    $state.block = New-W3cBlock -Header ([string]$Start.header) -Date $state.date -Spec $Spec -Directory $Directory
+    if ($Format -eq 'csv') {
+        $state.date = ''
+        $state.columns = New-CsvColumns -Header ([string]$Start.header) -Spec $Spec
+    }
+    else { $state.block = New-W3cBlock -Header ([string]$Start.header) -Date $state.date -Spec $Spec -Directory $Directory }
     $offset = [long]$Start.offset
     $skipping = [bool]$Start.in_long_line
     $carry = New-Object -TypeName System.IO.MemoryStream
@@ -850,16 +1050,13 @@ Function Read-W3cFile {
                 if ($skipping) {
                     $offset += $nl - $pos + 1
                     $skipping = $false
-                    $state.line += 1
-                    $state.unreadable += 1
-                    $message = "$($state.label) line $($state.line): longer than $($Spec.max_line) bytes; skipped"
-                    Add-UsageNote -Notes $Notes -Kind 'w3c_line_too_long' -BlocksGate $true -Message $message
+                    Add-LongLineNote -State $state
                 }
                 else {
                     $carry.Write($buffer, $pos, $nl - $pos)
                     $length = [int]$carry.Length
                     $offset += $length + 1
-                    Read-W3cLine -State $state -Bytes $carry.GetBuffer() -Length $length
+                    Read-LogLine -State $state -Bytes $carry.GetBuffer() -Length $length
                     $carry.SetLength(0)
                 }
                 $pos = $nl + 1
@@ -875,18 +1072,16 @@ Function Read-W3cFile {
     if ($Final -and $null -eq $state.error) {
         if ($skipping) {
             $skipping = $false
-            $state.line += 1
-            $state.unreadable += 1
-            $message = "$($state.label) line $($state.line): longer than $($Spec.max_line) bytes; skipped"
-            Add-UsageNote -Notes $Notes -Kind 'w3c_line_too_long' -BlocksGate $true -Message $message
+            Add-LongLineNote -State $state
         }
         elseif ($carry.Length -gt 0) {
             $length = [int]$carry.Length
             $offset += $length
-            Read-W3cLine -State $state -Bytes $carry.GetBuffer() -Length $length
+            Read-LogLine -State $state -Bytes $carry.GetBuffer() -Length $length
         }
     }
-    $state.cursor = @{ offset = $offset; line = $state.line; header = $state.block.header; date = $state.date; in_long_line = $skipping }
+    $header = if ($Format -eq 'csv') { $state.columns.header } else { $state.block.header }
+    $state.cursor = @{ offset = $offset; line = $state.line; header = $header; date = $state.date; in_long_line = $skipping }
     $state
 }
 
@@ -953,13 +1148,15 @@ Function Get-FolderName {
 
 Function Read-UsageLogs {
     # checkpoint.plan_reads, then logread.read_log_files: the rotation rule, the byte budget, the positions.
-    param($Files, $Read, $Previous)
+    param($Files, $Read, $Previous, [string]$What)
     $notes = New-UsageNotes
+    $sessions = New-Object -TypeName 'System.Collections.Generic.Dictionary[String, Object]'
     $spec = $Files.spec
     $readAt = [DateTime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
     $listed = Get-UsageLogFiles -Folders $Files.folders -Patterns $Files.patterns -Notes $notes
     if ($listed.Count -gt $Files.max_files) {
-        $message = "$($listed.Count) log files match, more than the $($Files.max_files) one run considers; the oldest were not read"
+        $message = ("$(Format-Count -Value $listed.Count) log files match, more than the $(Format-Count -Value $Files.max_files) one run " +
+            'considers; the oldest were not read')
         Add-UsageNote -Notes $notes -Kind 'too_many_files' -BlocksGate $true -Message $message
         $order = @(@{ Expression = { $_.written } }, @{ Expression = { $_.path.ToLowerInvariant() } })
         $listed = @($listed | Sort-Object -Property $order | Select-Object -Last $Files.max_files)
@@ -1027,7 +1224,16 @@ Function Read-UsageLogs {
             }
         }
         $isFinal = $final -and $budget.left -ge $toRead
-        $result = Read-W3cFile -Path $file.path -Start $start -Final $isFinal -Spec $spec -Counter $counter -Notes $notes -Directory $name -Budget $budget
+        $joined = $null
+        if ($Files.format -eq 'csv') {
+            if (-not $sessions.TryGetValue($name, [ref]$joined)) {
+                $limit = if ($null -ne $spec.join) { $spec.join.max_sessions } else { 1 }
+                $joined = New-CsvSessions -Limit $limit
+                $sessions[$name] = $joined
+            }
+        }
+        $result = Read-LogFile -Path $file.path -Start $start -Final $isFinal -Spec $spec -Counter $counter -Notes $notes -Directory $name `
+            -Budget $budget -Format $Files.format -Sessions $joined
         if ($null -ne $result.error) {
             $entry.complete = $false
             $message = "$($file.path): $($result.error); read up to line $($result.cursor.line) only"
@@ -1043,10 +1249,10 @@ Function Read-UsageLogs {
         $entry.unreadable += $result.unreadable
     }
     if ($budget.left -le 0 -and @($folders.Values | Where-Object { -not $_.complete }).Count -gt 0) {
-        $message = "IIS logs: the $($Files.max_bytes)-byte read budget of one run was reached; the rest is read by the next run"
+        $message = "$($What): the $(Format-Count -Value $Files.max_bytes)-byte read budget of one run was reached; the rest is read by the next run"
         Add-UsageNote -Notes $notes -Kind 'read_budget' -Message $message
     }
-    Add-CounterNotes -Counter $counter -Notes $notes -What 'IIS logs'
+    Add-CounterNotes -Counter $counter -Notes $notes -What $What
     @{ groups = Get-UsageGroups -Counter $counter; positions = $positions; folders = @($folders.Values); notes = @($notes.Values); read_at = $readAt }
 }
 
@@ -1086,6 +1292,95 @@ Function Read-StoredCheckpoint {
     catch { $null }   # a damaged copy: a run from scratch (the controller then replaces its store)
 }
 
+# Two helpers PowerShell has no fast or built-in form of, compiled with Add-Type the first time a usage read needs
+# one: RegQueryInfoKey, the one Windows API that reports a key's LastWriteTime (.NET's RegistryKey does not), and
+# the split of one comma-separated log line, as Python's csv module does it (default dialect, not strict), which a
+# character loop in PowerShell would make far too slow for Exchange logs. Neither knows anything about TLS.
+$usageNativeSource = @'
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace TlsGuard
+{
+    public static class UsageNative
+    {
+        [DllImport("advapi32.dll", CharSet = CharSet.Unicode, EntryPoint = "RegQueryInfoKeyW")]
+        private static extern int RegQueryInfoKey(IntPtr key, IntPtr keyClass, IntPtr classLength, IntPtr reserved,
+            IntPtr subKeys, IntPtr maxSubKeyLength, IntPtr maxClassLength, IntPtr values, IntPtr maxValueNameLength,
+            IntPtr maxValueLength, IntPtr securityDescriptorLength, out long lastWriteTime);
+
+        // The FILETIME (UTC) of the key's last write, or -1 when Windows gives none.
+        public static long LastWriteTime(IntPtr key)
+        {
+            long written;
+            int status = RegQueryInfoKey(key, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero,
+                IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero, out written);
+            return status == 0 ? written : -1;
+        }
+
+        // The fields of one line (no trailing CR): quotes open a field only at its start, "" inside quotes is one
+        // quote, text after a closing quote joins the field, an unterminated quote runs to the end of the line.
+        // null where Python's csv fails: a CR outside quotes, or a field longer than fieldLimit characters.
+        public static string[] SplitCsv(string line, int fieldLimit)
+        {
+            List<string> fields = new List<string>();
+            StringBuilder field = new StringBuilder();
+            int length = 0;
+            int state = 0;   // 0 start of field, 1 in field, 2 in quotes, 3 quote seen in quotes
+            foreach (char c in line)
+            {
+                bool add = false;
+                if (state == 2)
+                {
+                    if (c == '"') { state = 3; } else { add = true; }
+                }
+                else if (c == ',')
+                {
+                    fields.Add(field.ToString());
+                    field.Length = 0;
+                    length = 0;
+                    state = 0;
+                }
+                else if (c == '\r') { return null; }
+                else if (c == '"' && state == 0) { state = 2; }
+                else if (c == '"' && state == 3) { add = true; state = 2; }
+                else { add = true; state = 1; }
+                if (add)
+                {
+                    if (!char.IsLowSurrogate(c))
+                    {
+                        if (length >= fieldLimit) { return null; }
+                        length++;
+                    }
+                    field.Append(c);
+                }
+            }
+            fields.Add(field.ToString());
+            return fields.ToArray();
+        }
+    }
+}
+'@
+
+Function Initialize-UsageNative {
+    if ($null -eq ('TlsGuard.UsageNative' -as [type])) { Add-Type -TypeDefinition $usageNativeSource -ErrorAction Stop }
+}
+
+Function Get-KeyWrittenTime {
+    # The open key's LastWriteTime as yyyy-MM-ddTHH:mm:ssZ, or '' when it cannot be read (the core then stays
+    # conservative). The RegistryKey keeps its handle open for the call.
+    param([Microsoft.Win32.RegistryKey]$Key)
+    try {
+        Initialize-UsageNative
+        $written = [TlsGuard.UsageNative]::LastWriteTime($Key.Handle.DangerousGetHandle())
+        if ($written -lt 0) { return '' }
+        [DateTime]::FromFileTimeUtc($written).ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)
+    }
+    catch { '' }
+}
+
 Function Invoke-UsageRead {
     param($Read)
     $previous = $Read.checkpoint
@@ -1095,7 +1390,18 @@ Function Invoke-UsageRead {
         $source = if ($null -ne $previous) { 'host' } else { 'none' }
     }
     $events = if ($null -ne $Read.events) { Read-UsageEvents -Read $Read -Previous $previous } else { $null }
-    $iis = if ($null -ne $Read.iis) { Read-UsageLogs -Files $Read.iis -Read $Read -Previous $previous } else { $null }
+    $iis = if ($null -ne $Read.iis) { Read-UsageLogs -Files $Read.iis -Read $Read -Previous $previous -What 'IIS logs' } else { $null }
+    $smtp = $null
+    if ($null -ne $Read.smtp) {
+        $native = $true
+        try { Initialize-UsageNative }
+        catch {
+            # Not read at all (its positions stay as they were): the controller then counts SMTP as not read.
+            $module.Warn("usage.smtp: SMTP logs were not read: the CSV line splitter could not be compiled ($(Get-ErrorText -ErrorRecord $_))")
+            $native = $false
+        }
+        if ($native) { $smtp = Read-UsageLogs -Files $Read.smtp -Read $Read -Previous $previous -What 'SMTP logs' }
+    }
     $endEvents = $null
     if ($null -ne $events) {
         if ($events.truncated) { $endEvents = [ordered]@{ log = $Read.events.log; record_id = [long]$events.last_record_id; time = $events.last_time } }
@@ -1105,7 +1411,20 @@ Function Invoke-UsageRead {
         }
     }
     elseif ($null -ne $previous -and $null -ne $previous['events']) { $endEvents = $previous['events'] }
-    $files = if ($null -ne $iis) { $iis.positions } elseif ($null -ne $previous -and $null -ne $previous['files']) { @($previous['files']) } else { @() }
+    # A read replaces the positions of the files its patterns name; those of a read not done this run are kept.
+    $files = [System.Collections.Generic.List[Object]]@()
+    $done = [System.Collections.Generic.List[String]]@()
+    foreach ($pair in @(@{ files = $Read.iis; reply = $iis }, @{ files = $Read.smtp; reply = $smtp })) {
+        if ($null -eq $pair.reply) { continue }
+        $done.AddRange([string[]]$pair.files.patterns)
+        foreach ($position in $pair.reply.positions) { $files.Add($position) }
+    }
+    if ($null -ne $previous -and $null -ne $previous['files']) {
+        foreach ($position in @($previous['files'])) {
+            $name = [IO.Path]::GetFileName($position['path'])
+            if (@($done | Where-Object { $name -like $_ }).Count -eq 0) { $files.Add($position) }
+        }
+    }
     $now = [DateTime]::UtcNow
     $checkpoint = [ordered]@{
         id = $now.ToString('yyyyMMddTHHmmss.ffffffZ') + '-' + ([Guid]::NewGuid().ToString('N').Substring(0, 4))
@@ -1126,6 +1445,7 @@ Function Invoke-UsageRead {
         $schannel = $base.OpenSubKey($Read.schannel_key, $false)
         if ($null -ne $schannel) {
             try {
+                $keyWritten = Get-KeyWrittenTime -Key $schannel
                 if ($schannel.GetValueNames() -contains 'EventLogging' -and $schannel.GetValueKind('EventLogging') -eq 'DWord') {
                     # REG_DWORD comes back as a signed Int32: its four bytes read as unsigned.
                     $raw = [int]$schannel.GetValue('EventLogging')
@@ -1135,7 +1455,7 @@ Function Invoke-UsageRead {
             finally { $schannel.Dispose() }
         }
     }
-    catch { $eventLogging = $null }
+    catch { $eventLogging = $null; $keyWritten = '' }
     finally { $base.Dispose() }
     $boot = ''
     try {
@@ -1143,8 +1463,129 @@ Function Invoke-UsageRead {
         $boot = $os.LastBootUpTime.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
     }
     catch { $boot = '' }
-    @{ checkpoint = $checkpoint; checkpoint_source = $source; events = $events; iis = $iis; smtp = $null
+    @{ checkpoint = $checkpoint; checkpoint_source = $source; events = $events; iis = $iis; smtp = $smtp
         event_logging = $eventLogging; schannel_key_written = $keyWritten; last_boot = $boot; iis_sites = $null }
+}
+
+# ---------------------------------------------------------------- IIS: custom log fields (logFile/customFields)
+# Reads the custom log fields of siteDefaults and of every site (its own entries only) and adds the entries the
+# controller lists, in one commit. Which fields matter is the controller's business (docs/usage.md, "Turning the
+# evidence on"); this code only reads and adds named entries. Microsoft.Web.Administration ships with IIS 7+;
+# logFile/customFields exists from IIS 8.5.
+$logFieldKeys = @('scope', 'name', 'source', 'type')
+$logFieldTypes = @('RequestHeader', 'ResponseHeader', 'ServerVariable')   # the schema's sourceType enum: 0, 1, 2
+$maxLogFieldAdds = 256
+
+Function Test-LogFieldArgs {
+    param($Request)
+    if ($Request -isnot [System.Collections.IDictionary]) { $module.FailJson('iis_log_fields: should be a dict') }
+    $unknown = @($Request.Keys | Where-Object { @('add') -cnotcontains $_ } | Sort-Object)
+    if ($unknown.Count -gt 0) { $module.FailJson("iis_log_fields.$($unknown[0]): unknown key; known: add") }
+    $adds = $Request['add']
+    if ($null -eq $adds) { $adds = @() }
+    if ($adds -is [string] -or $adds -is [System.Collections.IDictionary] -or $adds -isnot [System.Collections.IList] -or $adds.Count -gt $maxLogFieldAdds) {
+        $module.FailJson("iis_log_fields.add: should be a list of at most $maxLogFieldAdds dicts")
+    }
+    for ($i = 0; $i -lt $adds.Count; $i++) {
+        $where = "iis_log_fields.add[$i]"
+        $item = $adds[$i]
+        if ($item -isnot [System.Collections.IDictionary]) { $module.FailJson("${where}: should be a dict with $($logFieldKeys -join ', ')") }
+        $unknown = @($item.Keys | Where-Object { $logFieldKeys -cnotcontains $_ } | Sort-Object)
+        if ($unknown.Count -gt 0) { $module.FailJson("${where}.$($unknown[0]): unknown key; known: $($logFieldKeys -join ', ')") }
+        foreach ($key in 'scope', 'name', 'source') {
+            $text = $item[$key]
+            if ($text -isnot [string] -or $text.Contains([string][char]0) -or ($key -ne 'scope' -and $text.Trim() -eq '')) {
+                $rule = if ($key -eq 'scope') { "'' (siteDefaults) or a site name" } else { 'a non-blank string' }
+                $module.FailJson("${where}.${key}: should be $rule without NUL characters")
+            }
+        }
+        if ($item['type'] -isnot [string] -or $logFieldTypes -cnotcontains $item['type']) {
+            $module.FailJson("${where}.type: should be one of $($logFieldTypes -join ', ')")
+        }
+    }
+    , @($adds)
+}
+
+Function ConvertFrom-LogFieldCollection {
+    param($Collection)
+    $fields = [System.Collections.Generic.List[Object]]@()
+    foreach ($entry in $Collection) {
+        $kind = $entry.GetAttributeValue('sourceType')
+        if ($kind -is [int] -and $kind -ge 0 -and $kind -lt $logFieldTypes.Count) { $kind = $logFieldTypes[$kind] }
+        $name = [string]$entry.GetAttributeValue('logFieldName')
+        $fields.Add([ordered]@{ name = $name; source = [string]$entry.GetAttributeValue('sourceName'); type = [string]$kind })
+    }
+    , $fields
+}
+
+Function Invoke-LogFieldRequest {
+    # installed: false without IIS; error: why the configuration could not be read (then nothing is added).
+    param($Adds)
+    $reply = [ordered]@{ installed = $false; error = ''; site_defaults = @(); sites = @(); added = @() }
+    $inetsrv = [Environment]::ExpandEnvironmentVariables('%windir%\system32\inetsrv')
+    $assembly = Join-Path -Path $inetsrv -ChildPath 'Microsoft.Web.Administration.dll'
+    $config = Join-Path -Path $inetsrv -ChildPath 'config\applicationHost.config'
+    if (-not ([System.IO.File]::Exists($assembly) -and [System.IO.File]::Exists($config))) {
+        if ($Adds.Count -gt 0) { $module.FailJson('iis_log_fields.add: IIS is not installed on this host; nothing was changed') }
+        return $reply
+    }
+    $reply.installed = $true
+    $manager = $null
+    try {
+        $null = [System.Reflection.Assembly]::LoadFrom($assembly)
+        $manager = New-Object -TypeName Microsoft.Web.Administration.ServerManager
+        $section = $manager.GetApplicationHostConfiguration().GetSection('system.applicationHost/sites')
+        $collections = New-Object -TypeName 'System.Collections.Generic.Dictionary[string,object]' -ArgumentList ([StringComparer]::OrdinalIgnoreCase)
+        $collections[''] = $section.GetChildElement('siteDefaults').GetChildElement('logFile').GetCollection('customFields')
+        $sites = [System.Collections.Generic.List[Object]]@()
+        foreach ($site in $section.GetCollection()) {
+            $name = [string]$site.GetAttributeValue('name')
+            $collections[$name] = $site.GetChildElement('logFile').GetCollection('customFields')
+            $sites.Add(@{ id = [long]$site.GetAttributeValue('id'); name = $name })
+        }
+    }
+    catch {
+        $reply.error = "IIS configuration: $(Get-ErrorText -ErrorRecord $_)"
+        if ($null -ne $manager) { $manager.Dispose() }
+        if ($Adds.Count -gt 0) { $module.FailJson("iis_log_fields.add: $($reply.error); nothing was changed") }
+        return $reply
+    }
+    try {
+        $added = [System.Collections.Generic.List[Object]]@()
+        for ($i = 0; $i -lt $Adds.Count; $i++) {
+            $add = $Adds[$i]
+            $where = if ($add.scope -eq '') { 'siteDefaults' } else { "site '$($add.scope)'" }
+            if (-not $collections.ContainsKey($add.scope)) { $module.FailJson("iis_log_fields.add[$i].scope: there is no $where; nothing was changed") }
+            $collection = $collections[$add.scope]
+            $same = $null
+            foreach ($field in (ConvertFrom-LogFieldCollection -Collection $collection)) {
+                if ([string]::Equals($field.name, $add.name, $ordinal)) { $same = $field }
+            }
+            if ($null -ne $same) {
+                if ([string]::Equals($same.source, $add.source, $ordinal) -and [string]::Equals($same.type, $add.type, $ordinal)) { continue }
+                $module.FailJson("iis_log_fields.add[$i]: $where already has a custom field named '$($same.name)' " +
+                    "with source $($same.type) $($same.source); nothing was changed")
+            }
+            $entry = $collection.CreateElement('add')
+            $entry.SetAttributeValue('logFieldName', $add.name)
+            $entry.SetAttributeValue('sourceName', $add.source)
+            $entry.SetAttributeValue('sourceType', $add.type)
+            $null = $collection.Add($entry)
+            $added.Add([ordered]@{ scope = $add.scope; name = $add.name })
+        }
+        if ($added.Count -gt 0 -and -not $module.CheckMode) {
+            try { $manager.CommitChanges() }
+            catch { $module.FailJson("iis_log_fields.add: applicationHost.config could not be saved: $(Get-ErrorText -ErrorRecord $_); nothing was changed") }
+            $module.Result['changed'] = $true
+        }
+        $reply.added = $added
+        $reply.site_defaults = ConvertFrom-LogFieldCollection -Collection $collections['']
+        $reply.sites = @(foreach ($site in $sites) {
+                [ordered]@{ id = $site.id; name = $site.name; fields = ConvertFrom-LogFieldCollection -Collection $collections[$site.name] }
+            })
+    }
+    finally { $manager.Dispose() }
+    $reply
 }
 
 $params = $module.Params
@@ -1194,6 +1635,7 @@ if ($changes.Count -gt 0 -and $null -eq $params.backup_id) {
     $module.FailJson('backup_id: required when changes are given (every change is backed up first)')
 }
 $usageRead = if ($null -ne $params.usage) { Test-UsageArgs -Usage $params.usage } else { $null }
+$logFieldAdds = if ($null -ne $params.iis_log_fields) { Test-LogFieldArgs -Request $params.iis_log_fields } else { $null }
 
 # ---------------------------------------------------------------- registry
 Function Get-KeyLocation {
@@ -1748,6 +2190,10 @@ if ($params.check_backup_dir) {
 
 if ($null -ne $usageRead) {
     $module.Result['usage'] = Invoke-UsageRead -Read $usageRead
+}
+
+if ($null -ne $logFieldAdds) {
+    $module.Result['iis_log_fields'] = Invoke-LogFieldRequest -Adds $logFieldAdds
 }
 
 if ($changes.Count -eq 0) {

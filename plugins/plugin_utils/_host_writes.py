@@ -131,15 +131,18 @@ class WritingHostAction(TlsHostAction):
                              f"{reboot.format('is')}")
         return result
 
-    def apply(self, ops: list[dict], changes: Plan, state: HostState, args: dict) -> tuple[dict, list[str]]:
+    def apply(self, ops: list[dict], changes: Plan, state: HostState, args: dict,
+              extra_args: dict | None = None) -> tuple[dict, list[str]]:
         """Round trip 2: the write, with a backup on the host before its first change and a copy here before the
-        write is sent. Returns the backup (with ``controller_path``) and warnings."""
+        write is sent; ``extra_args`` go along in the same call (the whole reply is kept in ``write_reply``).
+        Returns the backup (with ``controller_path``) and warnings."""
         backup_id = new_backup_id(self.hostname, datetime.now(UTC))
         copy = ControllerCopy(args["controller_backup_dir"], self.hostname, backup_id)
         planned = planned_backup(backup_id, state.facts.get("hostname"), {c.ref: c.before for c in changes.changes})
         warnings = [w for w in (copy.keep(planned.to_json()),) if w]
         try:
-            reply = self.call_host(changes=ops, backup_id=backup_id, backup_dir=args["backup_dir"])
+            reply = self.call_host(changes=ops, backup_id=backup_id, backup_dir=args["backup_dir"],
+                                   **(extra_args or {}))
         except HostUnreachable as err:
             kept = dict(planned.to_json(), controller_path=copy.path)
             message = self._lost_reply(backup_id, copy.path, err)
@@ -150,6 +153,7 @@ class WritingHostAction(TlsHostAction):
             else:
                 copy.drop()  # the host refused before writing anything: there is nothing to put back
             raise
+        self.write_reply = reply
         backup = self._completed(reply.get("backup"), copy, warnings)
         if backup.get("id") != backup_id:
             raise HostReplyError(f"host reply: the backup is named {backup.get('id')!r}, not {backup_id!r}")

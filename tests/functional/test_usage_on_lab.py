@@ -4,10 +4,12 @@ over real pywinrm; the lab's twin of __tls_host.ps1 counts its IIS log (the lab 
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tlslab import fleet, traffic
+from tlslab import fleet, iis, traffic
 from tlslab.testing import start_lab
 
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
@@ -26,6 +28,7 @@ PLAY = """- hosts: {host}
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     handle = start_lab(tmp_path_factory.mktemp("usage") / "lab", [fleet.HostSpec("web01", "2019")])
+    iis.turn_on_evidence(handle.host("web01"))   # the crypt-* fields on (test_evidence_on_lab.py: by tls_evidence)
     yield handle
     handle.stop()
 
@@ -99,3 +102,80 @@ def test_seeded_history_passes_a_clean_host_and_fails_a_legacy_one(seeded, tmp_p
     legacy = usage(seeded, tmp_path / "legacy", tmp_path / "store", days=7, host="legacy01",
                    sources="[schannel, iis]")
     assert legacy["gate"]["verdict"] == "fail" and "10.7.7.7" in legacy["msg"], legacy["msg"]
+
+
+SET_EVENT_LOGGING = """- hosts: web01
+  gather_facts: false
+  tasks:
+    - name: EventLogging 7 (successful handshakes too)
+      ansible.windows.win_regedit:
+        path: HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL
+        name: EventLogging
+        data: 7
+        type: dword
+"""
+
+
+def schannel_source(result: dict) -> dict:
+    assert not result.get("failed"), result.get("msg")
+    return next(s for s in result["coverage"]["sources"] if s["name"] == "schannel")
+
+
+def test_eventlogging_set_after_the_boot_covers_nothing_until_the_host_restarts(lab, tmp_path):
+    play = tmp_path / "set.yml"
+    play.write_text(SET_EVENT_LOGGING)
+    written = lab.playbook(play)
+    assert written.returncode == 0, written.stdout
+    store = tmp_path / "store"
+    before = schannel_source(usage(lab, tmp_path / "before", store, sources="[schannel]"))
+    assert not before["on"] and before["value"] == 7, before
+    assert "after the last restart" in before["detail"] and "KB 260729" in before["detail"], before
+    host = lab.host("web01")
+    booted = host.boot_filetime
+    host.schedule_reboot(lab.running.config.timing, time.time())
+    deadline = time.time() + 30
+    while (host.boot_filetime == booted or host.down_until is not None) and time.time() < deadline:
+        time.sleep(0.1)
+    after = schannel_source(usage(lab, tmp_path / "after", store, sources="[schannel]"))
+    assert after["on"] and after["since"] == datetime.fromtimestamp(host.boot_unix, UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"), after
+
+
+@pytest.fixture(scope="module")
+def exchange(tmp_path_factory):
+    """Two Exchange hosts with 10 days of SYNTHETIC history; one also logged a TLS 1.0 SMTP client today."""
+    inventory = tmp_path_factory.mktemp("exchange") / "fleet.yml"
+    inventory.write_text("all:\n  hosts:\n    mail01:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
+                         "      lab_smtp_clients: []\n"
+                         "    mail02:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
+                         "      lab_smtp_clients:\n"
+                         "        - {protocol: tls1_0, client_ip: 10.7.7.7, ehlo: scanner.corp.example}\n"
+                         "        - {protocol: tls1_2, client_ip: 10.8.8.8, ehlo: mx.partner.example}\n")
+    handle = start_lab(tmp_path_factory.mktemp("exchange") / "lab", fleet.from_file(inventory))
+    yield handle
+    handle.stop()
+
+
+def test_require_smtp_names_a_legacy_smtp_client_and_holds_the_gate(exchange, tmp_path):
+    clean = usage(exchange, tmp_path / "clean", tmp_path / "store", days=7, host="mail01",
+                  sources="[schannel, iis, smtp]\n        require_smtp: true")
+    assert clean["gate"]["verdict"] == "pass", clean["gate"]["reasons"]
+    assert [s["stream"] for s in clean["coverage"]["streams"] if s["stream"].startswith("smtp:")] == \
+        ["smtp:SmtpReceive"], clean["coverage"]["streams"]
+    legacy = usage(exchange, tmp_path / "legacy", tmp_path / "store", days=7, host="mail02",
+                   sources="[schannel, iis, smtp]\n        require_smtp: true")
+    assert legacy["gate"]["verdict"] == "fail" and "10.7.7.7" in legacy["msg"], legacy["msg"]
+    [client] = legacy["legacy_clients"]
+    assert (client["source"], client["client_ip"], client["protocol"]) == ("smtp_receive", "10.7.7.7", "tls1_0"), client
+    assert "scanner.corp.example" in json.dumps(client), client
+    again = usage(exchange, tmp_path / "again", tmp_path / "store", days=7, host="mail02",
+                  sources="[schannel, iis, smtp]\n        require_smtp: true")
+    smtp_days = [d for d in again["daily"] if d["source"] == "smtp_receive" and d["protocol"] == "tls1_0"]
+    assert sum(d["count"] for d in smtp_days) == 1, smtp_days          # the checkpoint: nothing counted twice
+
+
+def test_without_exchange_require_smtp_cannot_pass(seeded, tmp_path):
+    result = usage(seeded, tmp_path, tmp_path / "store", days=7, host="clean01",
+                   sources="[schannel, iis, smtp]\n        require_smtp: true")
+    assert result["gate"]["verdict"] == "undetermined", result["gate"]
+    assert any("no SMTP receive protocol logs were read" in r for r in result["gate"]["reasons"]), result["gate"]

@@ -20,13 +20,13 @@ from datetime import UTC, datetime
 
 from ..executor import expand
 from ..host import FILETIME_EPOCH_OFFSET, Host
-from . import backup_files
+from . import backup_files, iis_fields
 from .args import ModuleFailure, module_name, split, validate
 from .dotnet_registry import DotNetError, DotNetRegistry, HostCrashed, split_key
 from .usage_read import UsageRead
 
 MODULE = "tlsguard.windows.__tls_host"
-SOURCE_SHA256 = "dbb486ca787559301d0d5ecdded41a51c32e486f01284d5e65f163f9b365f57b"
+SOURCE_SHA256 = "5064f486f11da859094798126310382ddffe3bab2fbd09dd50ed8f3c0ef2cf46"
 HIVES = ("HKLM", "HKCU", "HKU", "HKCR", "HKCC")
 TYPES = ("REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD", "REG_NONE")
 _HIVE = {"type": "str", "default": "HKLM", "choices": list(HIVES)}
@@ -50,6 +50,7 @@ SPEC: dict = {"options": {
     "hotfixes": {"type": "list", "elements": "str", "default": []},
     "facts": {"type": "bool", "default": False},
     "usage": {"type": "dict"},
+    "iis_log_fields": {"type": "dict"},
 }, "supports_check_mode": True}
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 ID_RULE = "letters, digits, '_', '.' and '-', not starting with '.' or '-'"
@@ -330,6 +331,12 @@ def run(host: Host, complex_args: dict) -> dict:
             usage = UsageRead(host, module.params["usage"], check_mode)
         except ModuleFailure as failure:
             raise module.fail(str(failure)) from None
+    field_adds = None
+    if module.params["iis_log_fields"] is not None:
+        try:
+            field_adds = iis_fields.check(module.params["iis_log_fields"])
+        except ModuleFailure as failure:
+            raise module.fail(str(failure)) from None
     params = module.params
     reader = _Reader(module)
     missing = []
@@ -367,6 +374,11 @@ def run(host: Host, complex_args: dict) -> dict:
         module.result["backup_dir_problem"] = backup_files.folder_problem(host, backup_dir)
     if usage is not None:
         module.result["usage"] = usage.run()
+    if field_adds is not None:
+        try:
+            module.result["iis_log_fields"] = iis_fields.run(host, field_adds, check_mode, module.result)
+        except ModuleFailure as failure:
+            raise module.fail(str(failure)) from None
     if params["changes"]:
         _Changes(module, reader, backup_dir, converted).run()
     if module.warnings:

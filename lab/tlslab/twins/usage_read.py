@@ -1,11 +1,11 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Twin of the ``usage`` read of __tls_host.ps1 (docs/usage.md "Host reads needed"): SCHANNEL events from the lab
-host's System log and IIS W3C logs from its files, counted by the controller's CountSpec, going on from a
-checkpoint kept in ``checkpoint_dir``. It runs the core's reference readers (``logread.read_log_files``,
-``eventread.read_events``), which the contract names as what the host must do, over the lab host's records and
-files; it adds only the I/O and the argument checks, which are at least as strict as the PowerShell's.
-SMTP logs are not read yet (the PowerShell does not read them either): ``usage.smtp`` is refused."""
+host's System log, IIS W3C logs and Exchange SMTP (CSV) protocol logs from its files, counted by the controller's
+CountSpec, going on from a checkpoint kept in ``checkpoint_dir``. It runs the core's reference readers
+(``logread.read_log_files``, ``eventread.read_events``), which the contract names as what the host must do, over
+the lab host's records and files; it adds only the I/O and the argument checks, which are at least as strict as
+the PowerShell's."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import json
 import secrets
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
+from pathlib import PureWindowsPath
 
 # The core's reference readers (docs/usage.md names them as what the host does); the lab is type-checked on its
 # own, without the collection's sources, hence the ignores.
@@ -85,8 +86,6 @@ class UsageRead:
         unknown = sorted(set(usage) - set(KEYS))
         if unknown:
             raise _fail(f"usage.{unknown[0]}: unknown key; known: {', '.join(KEYS)}")
-        if usage.get("smtp") is not None:
-            raise _fail("usage.smtp: SMTP logs are not read by this host module version")
         self.not_before = timefmt.normalise(usage.get("not_before"))
         if not self.not_before:
             raise _fail("usage.not_before: should be an ISO 8601 UTC time")
@@ -102,7 +101,8 @@ class UsageRead:
             raise _fail("usage.schannel_key: should be a string")
         self.schannel_key = key.strip("\\")
         self.events = self._events(usage.get("events"))
-        self.iis = self._files(usage.get("iis"), "usage.iis")
+        self.iis = self._files(usage.get("iis"), "usage.iis", logread.W3C)
+        self.smtp = self._files(usage.get("smtp"), "usage.smtp", logread.CSV)
 
     def _checkpoint(self, data: object, where: str) -> Checkpoint:
         if len(json.dumps(data)) > 1 << 20:
@@ -131,16 +131,24 @@ class UsageRead:
                 "ids": ids, "max_events": _int(data, "max_events", "usage.events", 200_000, 1, 5_000_000),
                 "spec": self._spec(data.get("spec"), "usage.events.spec")}
 
-    def _files(self, data: object, where: str) -> dict | None:
+    def _files(self, data: object, where: str, kind: str) -> dict | None:
         if data is None:
             return None
         if not isinstance(data, Mapping):
             raise _fail(f"{where}: should be a dict")
-        if data.get("format", "w3c") != "w3c":
-            raise _fail(f"{where}.format: only 'w3c' is read by this host module version")
-        return {"folders": _strings(data, "folders", where, 1, 256),
-                "patterns": _strings(data, "patterns", where, 1, 8),
-                "spec": self._spec(data.get("spec"), f"{where}.spec"),
+        if data.get("format", kind) != kind:
+            raise _fail(f"{where}.format: only '{kind}' is read by this host module version")
+        folders = _strings(data, "folders", where, 1, 256)
+        patterns = _strings(data, "patterns", where, 1, 8)
+        spec = self._spec(data.get("spec"), f"{where}.spec")
+        if kind == logread.W3C:   # the PowerShell's W3C reader has no patterns, match or join
+            for index, column in enumerate(spec.columns):
+                if column.pattern:
+                    raise _fail(f"{where}.spec.columns[{index}].pattern: W3C logs take no patterns")
+            for name, part in (("match", spec.match), ("join", spec.join)):
+                if part is not None:
+                    raise _fail(f"{where}.spec.{name}: W3C logs take no {name}")
+        return {"kind": kind, "folders": folders, "patterns": patterns, "spec": spec,
                 "max_files": _int(data, "max_files", where, 2000, 1, 10_000),
                 "max_bytes": _int(data, "max_bytes", where, 2 << 30, 1 << 20, 64 << 30)}
 
@@ -175,8 +183,11 @@ class UsageRead:
 
     def _listing(self, folders: list[str], patterns: list[str]) -> list[FileStat]:
         found = []
+        environment = self.host.environment
         for folder in folders:
-            base = expand(folder).rstrip("\\")
+            base = expand(folder, environment).rstrip("\\")
+            if PureWindowsPath(base).anchor == "":
+                continue   # e.g. %ExchangeInstallPath%... on a host without Exchange: no such folder
             parent, _sep, last = base.rpartition("\\")
             local_parent = self.host.local_path(parent + "\\")
             if "*" in last:
@@ -204,16 +215,31 @@ class UsageRead:
         with self.host.local_path(path).open("rb") as handle:
             return hashlib.sha256(handle.read(length)).hexdigest()
 
-    def _file_read(self, iis: dict, previous: Checkpoint | None) -> dict:
-        files = self._listing(iis["folders"], iis["patterns"])
-        reply = logread.read_log_files(files, previous, self.not_before, iis["spec"], logread.W3C, self._open_from,
-                                       self._head, _now(), iis["max_bytes"], iis["max_files"])
+    def _file_read(self, read: dict, previous: Checkpoint | None) -> dict:
+        files = self._listing(read["folders"], read["patterns"])
+        reply = logread.read_log_files(files, previous, self.not_before, read["spec"], read["kind"], self._open_from,
+                                       self._head, _now(), read["max_bytes"], read["max_files"])
         return reply.to_json()
+
+    def _positions(self, replies: tuple[tuple[dict | None, dict | None], ...], previous: Checkpoint | None) -> list:
+        """A read replaces the positions of the files its patterns name; those of a read not done are kept."""
+        files: list = []
+        done: list[str] = []
+        for read, reply in replies:
+            if read is not None and reply is not None:
+                done += [p.lower() for p in read["patterns"]]
+                files += reply["positions"]
+        for position in previous.files if previous else ():
+            name = position.path.rsplit("\\", 1)[-1].lower()
+            if not any(fnmatch.fnmatch(name, pattern) for pattern in done):
+                files.append(position.to_json())
+        return files
 
     def run(self) -> dict:
         previous, source = self._stored()
         events = self._event_read(self.events, previous) if self.events is not None else None
         iis = self._file_read(self.iis, previous) if self.iis is not None else None
+        smtp = self._file_read(self.smtp, previous) if self.smtp is not None else None
         taken = _now()
         end_event = None
         if events is not None and self.events is not None:
@@ -222,21 +248,27 @@ class UsageRead:
             end_event = {"log": self.events["log"], "record_id": record or 0, "time": time or ""}
         elif previous is not None and previous.events is not None:
             end_event = previous.events.to_json()
-        files = iis["positions"] if iis is not None else [f.to_json() for f in (previous.files if previous else ())]
+        files = self._positions(((self.iis, iis), (self.smtp, smtp)), previous)
         checkpoint = {"id": f"{datetime.now(UTC):%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(2)}",
                       "previous_id": previous.id if previous else "",
                       "previous_taken_at": previous.taken_at if previous else "",
                       "taken_at": taken, "events": end_event, "files": files}
         if not self.check_mode:
             self._keep(checkpoint)
-        return {"checkpoint": checkpoint, "checkpoint_source": source, "events": events, "iis": iis, "smtp": None,
-                "event_logging": self._event_logging(), "schannel_key_written": "", "last_boot": self._boot(),
+        return {"checkpoint": checkpoint, "checkpoint_source": source, "events": events, "iis": iis, "smtp": smtp,
+                "event_logging": self._event_logging(), "schannel_key_written": self._key_written(),
+                "last_boot": self._boot(),
                 "iis_sites": None}
 
     def _event_logging(self) -> int | None:
-        """The REG_DWORD as read (None when absent); the lab keeps no key LastWriteTime, so that stays ""."""
+        """The REG_DWORD as read (None when absent)."""
         found = self.host.registry.get_value("HKLM\\" + self.schannel_key, "EventLogging")
         return int(found[1]) if found is not None and found[0] == "REG_DWORD" else None  # type: ignore[call-overload]
+
+    def _key_written(self) -> str:
+        """The SCHANNEL key's last-write time as the lab keeps it (RegQueryInfoKey on Windows); "" without the key."""
+        when = self.host.registry.last_written("HKLM\\" + self.schannel_key)
+        return _iso(when) if when is not None else ""
 
     def _boot(self) -> str:
         return _iso(self.host.boot_filetime / 10_000_000 - FILETIME_EPOCH_OFFSET)

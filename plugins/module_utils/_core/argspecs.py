@@ -46,3 +46,7 @@ TLS_ROLLOUT_RECORD_ARGS: dict[str, dict] = {
     "record": {"type": "dict"},
     "evidence": {"type": "dict"},
 }
+# tls_evidence: which evidence to turn on (turnon/), and whether a host without IIS custom log fields is an error.
+TLS_EVIDENCE_ARGS: dict[str, dict] = {**BACKUP_ARGS, "event_logging": {"type": "bool", "default": True},
+                                      "iis_log_fields": {"type": "bool", "default": True},
+                                      "require_iis": {"type": "bool", "default": False}}

@@ -52,15 +52,16 @@ class SourceState:
     on: bool
     detail: str
     since: str = ""     # schannel: since when EventLogging with 0x4 is known to be in effect
+    value: int | None = None   # schannel: the EventLogging value that run read (the default 1 when absent)
 
     def to_json(self) -> dict:
-        return {"name": self.name, "on": self.on, "detail": self.detail, "since": self.since}
+        return {"name": self.name, "on": self.on, "detail": self.detail, "since": self.since, "value": self.value}
 
     @classmethod
     def from_json(cls, data: object, where: str) -> SourceState:
         data = jr.obj(data, where)
         return cls(jr.string(data, "name", where), jr.boolean(data, "on", where), jr.string(data, "detail", where, ""),
-                   jr.time(data, "since", where, optional=True))
+                   jr.time(data, "since", where, optional=True), jr.optional_integer(data, "value", where))
 
 
 @dataclass(frozen=True)

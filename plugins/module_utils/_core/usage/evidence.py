@@ -5,7 +5,9 @@ were on. This is where the evidence rules live (docs/usage.md, "Coverage"):
 
 * SCHANNEL covers a span only while ``EventLogging`` has bit 0x4 and is in effect. The value applies after a
   restart (KB 260729), so it counts from the last boot when the SCHANNEL key was last written before it, and
-  not at all when it was written after; it stays in effect across later boots as long as the key is unchanged.
+  not at all when it was written after or when the write time is unknown (""): a gate must not pass on evidence
+  that may be missing. It stays in effect across later boots as long as the key is unchanged since a run that
+  credited it (when the write time is unknown: as long as the value is the one that run read).
 * The span of an event read starts where the previous one ended; if the oldest record left in the System log is
   newer than that, the log wrapped and the span starts at the oldest record (the rest is lost).
 * A log folder's span starts at the previous checkpoint when the read went on from it, else at its first line
@@ -14,6 +16,8 @@ were on. This is where the evidence rules live (docs/usage.md, "Coverage"):
 
 from __future__ import annotations
 
+from ..turnon.eventlogging import DEFAULT_EVENT_LOGGING, INFO_BIT
+from ..turnon.logfields import CRYPT_PROTOCOL, FORWARDED_FOR
 from . import iis, schannel, smtp
 from .aggregate import Aggregate, RunNote, SiteState, SourceState, merge_failures, merge_groups
 from .model import FailureCount, Group, RawGroup
@@ -22,29 +26,39 @@ from .reply import EventReadReply, FileReadReply, IisSite, UsageReply
 from .spans import Span, union
 from .timefmt import normalise
 
-INFO_BIT = 0x4
-DEFAULT_EVENT_LOGGING = 0x1   # when the value is absent (KB 260729)
-CRYPT_SOURCE = "crypt_protocol"
-FORWARDED_SOURCE = "x-forwarded-for"
+CRYPT_SOURCE = CRYPT_PROTOCOL.source.casefold()
+FORWARDED_SOURCE = FORWARDED_FOR.source.casefold()
+
+
+def _level(reply: UsageReply) -> int:
+    return reply.event_logging if reply.event_logging is not None else DEFAULT_EVENT_LOGGING
 
 
 def _schannel_since(reply: UsageReply, store: Aggregate | None) -> tuple[str, str]:
     """(since when EventLogging is in effect, why not when "")."""
-    level = reply.event_logging if reply.event_logging is not None else DEFAULT_EVENT_LOGGING
+    level = _level(reply)
     if not level & INFO_BIT:
         return "", (f"SCHANNEL EventLogging is {level}: successful handshakes (event 36880) are not logged; a value "
                     "with 0x4 (4 to 7) logs them after the next restart (KB 260729)")
     boot, written = reply.last_boot, reply.schannel_key_written
     if not boot:
         return "", "the host did not say when it last started, so it is unknown since when EventLogging applies"
-    if written and written > boot:
+    if written and written >= boot:
         return "", (f"SCHANNEL EventLogging was set at {written}, after the last restart at {boot}; it applies "
                     "from the next restart (KB 260729)")
     previous = next((s for s in (store.sources if store else ()) if s.name == "schannel" and s.on), None)
     last_run = store.checkpoint.taken_at if store and store.checkpoint else ""
-    if previous and previous.since and written and last_run and written <= last_run:
+    credited = previous is not None and bool(previous.since) and bool(last_run)
+    if written:
+        if previous is not None and credited and written <= last_run:
+            return min(previous.since, boot), ""
+        return boot, ""
+    # Unknown write time: only a run that credited the same value vouches that it was in effect.
+    if previous is not None and credited and previous.value == level:
         return min(previous.since, boot), ""
-    return boot, ""
+    return "", (f"the host did not say when the SCHANNEL key was last written, so it is unknown whether EventLogging "
+                f"{level} was set before the last restart at {boot}; it applies only from the restart after it is "
+                "set (KB 260729), so SCHANNEL coverage is not counted until the write time can be read")
 
 
 def _event_span(events: EventReadReply, since: str, not_before: str, notes: Notes) -> Span | None:
@@ -128,7 +142,7 @@ def run_evidence(reply: UsageReply, store: Aggregate | None, not_before: str) ->
         if span:
             spans.append(span)
         sources.append(SourceState("schannel", bool(since), why_not or f"EventLogging {reply.event_logging} in "
-                                   f"effect since {since}", since))
+                                   f"effect since {since}", since, _level(reply)))
     else:
         sources.append(SourceState("schannel", False, "SCHANNEL events were not read"))
     previous_at = reply.checkpoint.previous_taken_at

@@ -19,7 +19,13 @@ from .notes import Notes
 from .spec import DAY, DIR, JOIN, MATCH, Column, CountSpec, Join, Match
 from .timefmt import parse_day
 
-FILE_PATTERNS = ("RECV*.LOG", "SEND*.LOG")
+RECEIVE_PATTERN, SEND_PATTERN = "RECV*.LOG", "SEND*.LOG"
+FILE_PATTERNS = (RECEIVE_PATTERN, SEND_PATTERN)
+# Exchange 2016 and later: the Frontend Transport and the Transport (Hub) service each keep receive protocol logs
+# (Exchange setup sets %ExchangeInstallPath%, ending in a backslash). Both folders are named SmtpReceive, so a
+# reply counts them as one folder.
+RECEIVE_FOLDERS = (r"%ExchangeInstallPath%TransportRoles\Logs\FrontEnd\ProtocolLog\SmtpReceive",
+                   r"%ExchangeInstallPath%TransportRoles\Logs\Hub\ProtocolLog\SmtpReceive")
 
 SPEC = CountSpec(
     columns=(Column("day", (DAY,)), Column("dir", (DIR,)), Column("site", ("connector-id",)),

@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.tlsguard.windows.plugins.action.tls_scan import ARGUMENT_SPEC as TLS_SCAN_ARGS
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs import (
     TLS_CONFIG_ARGS,
+    TLS_EVIDENCE_ARGS,
     TLS_INFO_ARGS,
     TLS_READINESS_ARGS,
     TLS_RESTORE_ARGS,
@@ -35,6 +36,7 @@ SPECS: dict[str, dict] = {
     "tls_readiness": TLS_READINESS_ARGS,
     "tls_usage": TLS_USAGE_ARGS,
     "tls_rollout_record": TLS_ROLLOUT_RECORD_ARGS,
+    "tls_evidence": TLS_EVIDENCE_ARGS,
 }
 CHECKED_ELSEWHERE = {"__tls_host"}  # its spec is PowerShell: test_tls_host_docs.py reads it
 FIELDS = ("type", "default", "choices", "required", "elements")

@@ -82,6 +82,47 @@ def test_eventlogging_stays_in_effect_across_a_reboot_when_the_key_did_not_chang
     assert [s.start for s in changed.spans if s.stream == "schannel"] == ["2024-05-07T06:00:00Z"]
 
 
+UNKNOWN_WRITE = ("the host did not say when the SCHANNEL key was last written, so it is unknown whether "
+                 "EventLogging 7 was set before the last restart at 2024-04-01T00:00:00Z; it applies only from the "
+                 "restart after it is set (KB 260729), so SCHANNEL coverage is not counted until the write time "
+                 "can be read")
+
+
+def _credited_run(value: int | None = 7):
+    """A stored run that credited SCHANNEL since 2024-04-01 with ``value`` (None: a store from before values)."""
+    first = run_evidence(reply(), None, NOT_BEFORE)
+    sources = (replace(first.sources[0], value=value), *first.sources[1:])
+    return replace(first, sources=sources, checkpoint=replace(first.checkpoint, taken_at="2024-05-07T00:00:00Z"))
+
+
+def test_an_unknown_key_write_time_credits_no_schannel_coverage_on_a_first_run():
+    run = run_evidence(reply(written=""), None, NOT_BEFORE)
+    assert (run.sources[0].on, run.sources[0].since, run.sources[0].detail) == (False, "", UNKNOWN_WRITE)
+    assert not [s for s in run.spans if s.stream == "schannel"]
+
+
+def test_a_key_written_in_the_second_of_the_boot_is_not_known_to_be_before_it():
+    run = run_evidence(reply(written="2024-04-01T00:00:00Z"), None, NOT_BEFORE)
+    assert run.sources[0].on is False and "after the last restart" in run.sources[0].detail
+
+
+def test_an_unknown_write_time_keeps_the_credit_of_a_run_that_read_the_same_value():
+    later = reply(written="", boot="2024-05-07T06:00:00Z", after=(1184441, "2024-05-07T00:00:00Z"),
+                  previous=("cp-1", "2024-05-07T00:00:00Z"), log=[])
+    run = run_evidence(later, _credited_run(7), NOT_BEFORE)
+    assert (run.sources[0].on, run.sources[0].since, run.sources[0].value) == (True, "2024-04-01T00:00:00Z", 7)
+    assert [s.start for s in run.spans if s.stream == "schannel"] == ["2024-05-07T00:00:00Z"]
+
+
+@pytest.mark.parametrize("stored", [5, None], ids=["value-changed", "store-without-value"])
+def test_an_unknown_write_time_after_a_value_change_or_without_a_stored_value_credits_nothing(stored):
+    later = reply(written="", after=(1184441, "2024-05-07T00:00:00Z"), previous=("cp-1", "2024-05-07T00:00:00Z"),
+                  log=[])
+    run = run_evidence(later, _credited_run(stored), NOT_BEFORE)
+    assert (run.sources[0].on, run.sources[0].detail) == (False, UNKNOWN_WRITE)
+    assert not [s for s in run.spans if s.stream == "schannel"]
+
+
 def test_a_wrapped_log_starts_again_at_its_oldest_record_with_a_blocking_note():
     log = event_dicts(*EVENTS)
     run = run_evidence(reply(after=(1000, "2024-05-01T00:00:00Z"), log=log), None, NOT_BEFORE)

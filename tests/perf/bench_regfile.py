@@ -25,10 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from ansible_collections.tlsguard.windows.plugins.module_utils._core.audit_result import settings_report, state_report
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.builds import WindowsBuild
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.desired import compile_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import resolve_policy
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.audit import host_view
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.regfiles.parser import parse_regfile
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
 
@@ -80,8 +80,7 @@ def audit_once(raw: bytes, compiled) -> tuple[float, float]:
     parsed = parse_regfile(raw)
     parsed_at = time.perf_counter()
     values = parsed.snapshot()
-    state_report(values, BUILD, complete=False, compiled=compiled, profile="enforce")
-    settings_report(values, BUILD)
+    host_view(values, BUILD, compiled)
     return parsed_at - start, time.perf_counter() - parsed_at
 
 

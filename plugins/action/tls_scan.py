@@ -23,6 +23,7 @@ from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.gate import
     gate_failures,
     legacy_accepted,
 )
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.outcomes import PROTOCOL_KEYS
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.probe import (
     sslyze_problem,
     sslyze_version_warning,
@@ -46,6 +47,7 @@ ARGUMENT_SPEC = {
     "ca_file": {"type": "path"},
     "progress_interval": {"type": "float", "default": 10.0},
     "fail_on": {"type": "list", "elements": "str", "choices": list(FAIL_ON_CHOICES), "default": []},
+    "protocols": {"type": "list", "elements": "str", "choices": list(PROTOCOL_KEYS), "default": list(PROTOCOL_KEYS)},
 }
 # (option, lowest, highest): limits that keep a typo from opening thousands of sockets or waiting for hours.
 _RANGES = (("timeout", 0.1, 600), ("retries", 0, 10), ("concurrency", 1, 500), ("per_endpoint_concurrency", 1, 50),
@@ -104,6 +106,8 @@ class ActionModule(ActionBase):
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         problems = [f"{name}: {args[name]} is not between {low} and {high}"
                     for name, low, high in _RANGES if not low <= args[name] <= high]
+        if not args["protocols"]:
+            problems.append("protocols: name at least one version to try")
         if problems:
             return {**result, "failed": True, "msg": "; ".join(problems)}
         try:
@@ -121,7 +125,8 @@ class ActionModule(ActionBase):
             warnings.append("ca_file is used only at depth=full (certificate validation); it was ignored")
         options = ScanOptions(depth=args["depth"], policy=args["policy"], timeout=args["timeout"],
                               retries=args["retries"], concurrency=args["concurrency"],
-                              per_endpoint=args["per_endpoint_concurrency"], ca_file=ca_file)
+                              per_endpoint=args["per_endpoint_concurrency"], ca_file=ca_file,
+                              protocols=tuple(args["protocols"]))
         report = scan(targets, options, _Progress(args["progress_interval"]))
         summary = report["summary"]
         result.update(report)

@@ -12,16 +12,27 @@ from pathlib import Path
 import pytest
 import yaml
 from tlslab import fleet
+from tlslab.history import LegacyClient
 from tlslab.testing import ansible_env, start_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(p.name for p in (ROOT / "extensions" / "molecule").iterdir() if (p / "molecule.yml").is_file())
 FLEET = [("m2016", "2016"), ("m2022", "2022")]
+# Stage 2's scenario needs evidence behind it: 3 days of SYNTHETIC clean history on both hosts, and a TLS 1.0 client
+# on m2022 that the gate must name.
+MONITOR_HISTORY = {"m2016": (), "m2022": (LegacyClient("tls1_0", "10.20.30.40", "Legacy/1.0"),)}
+
+
+def fleet_for(scenario: str) -> list[fleet.HostSpec]:
+    if scenario == "monitor":
+        return [fleet.HostSpec(name, os, ("https",), usage_history_days=3, legacy_clients=MONITOR_HISTORY[name])
+                for name, os in FLEET]
+    return [fleet.HostSpec(name, os, ("https",)) for name, os in FLEET]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_scenario(scenario, tmp_path):
-    lab = start_lab(tmp_path / "lab", [fleet.HostSpec(name, os, ("https",)) for name, os in FLEET])
+    lab = start_lab(tmp_path / "lab", fleet_for(scenario))
     try:
         group_vars = tmp_path / "lab" / "group_vars"
         group_vars.mkdir()

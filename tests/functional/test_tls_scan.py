@@ -144,3 +144,32 @@ def test_a_silent_server_is_given_up_after_its_first_hellos(lab):
     assert endpoint["status"] == "timeout"
     tried = [k for k, detail in endpoint["probe"].items() if not detail.startswith("not tried")]
     assert sorted(tried) == ["tls1_2", "tls1_3"]
+
+
+def test_protocols_left_out_are_never_contacted_and_stay_unknown(lab):
+    server, log = _sni_server(lab, "protocols-subset", 0.0)
+    started = time.monotonic()
+    try:
+        options = ScanOptions(protocols=("tls1_2", "tls1_3"))
+        [endpoint] = scan(parse_targets([f"localhost:{server.port}"]), options)["endpoints"]
+        deadline = time.monotonic() + 5
+        while len([e for e in _log(log) if e["opened"] >= started]) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.stop()
+    assert len([e for e in _log(log) if e["opened"] >= started]) == 2  # one connection per version asked for
+    assert endpoint["protocols"]["tls1_2"] == "accepted"
+    assert {endpoint["protocols"][k] for k in ("ssl2_0", "ssl3_0", "tls1_0", "tls1_1")} == {"unknown"}
+    assert endpoint["probe"]["tls1_0"] == "not asked for (protocols)"
+    # enforce judges the legacy versions: left out, they make the verdict undetermined, never compliant.
+    assert endpoint["verdict"]["compliant"] is None
+    assert "protocol_unknown" in {p["code"] for p in endpoint["verdict"]["undetermined"]}
+
+
+def test_at_full_depth_the_suites_of_versions_left_out_stay_unknown(lab):
+    targets = parse_targets([f"localhost:{lab.ports['legacy']}"])
+    [endpoint] = scan(targets, ScanOptions(depth="full", protocols=("tls1_2",)))["endpoints"]
+    assert endpoint["protocols"]["tls1_2"] == "accepted"
+    assert endpoint["protocols"]["tls1_0"] == "unknown"  # the server accepts it; it was not asked
+    assert endpoint["cipher_suites"]["tls1_0"] is None
+    assert endpoint["cipher_suites"]["tls1_2"]

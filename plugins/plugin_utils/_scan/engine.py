@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .outcomes import PROBE_ORDER, Probe, give_up
+from .outcomes import PROBE_ORDER, PROTOCOL_KEYS, Probe, give_up
 from .probe import Connection, attempt_seconds, connection, probe
 from .results import add_full, endpoint_result, finish, summarize
 from .scheduler import LimitedRunner
@@ -35,12 +35,19 @@ class ScanOptions:
     concurrency: int = 50
     per_endpoint: int = 5
     ca_file: str | None = None
+    # The versions to try; the others stay unknown. A scanner's own legacy handshakes are logged by the host (SCHANNEL
+    # 36880) like a client's, so a scan that need not judge them can leave them out of the host's evidence.
+    protocols: tuple[str, ...] = PROTOCOL_KEYS
+
+    @property
+    def probe_order(self) -> tuple[str, ...]:
+        return tuple(version for version in PROBE_ORDER if version in self.protocols)
 
 
 def endpoint_seconds(options: ScanOptions) -> float:
     """An endpoint's hard deadline at depth protocols, counted from its first probe: its probes run
     ``per_endpoint`` at a time, each at most ``retries + 1`` attempts of ``attempt_seconds`` each."""
-    rounds = -(-len(PROBE_ORDER) // options.per_endpoint)
+    rounds = -(-len(options.probe_order) // options.per_endpoint)
     return rounds * (options.retries + 1) * attempt_seconds(options.timeout)
 
 
@@ -93,9 +100,10 @@ class _Scan:
     def endpoint_probed(self, index: int) -> None:
         endpoint = endpoint_result(self.targets[index], self.ips[index], self.probes[index],
                                    time.monotonic() - self.first_start[index])
-        if index in self.given_up:
-            endpoint["probe"] = {k: v if v is not None else f"not tried: {self.given_up[index]}"
-                                 for k, v in endpoint["probe"].items()}
+        why_not = f"not tried: {self.given_up[index]}" if index in self.given_up else None
+        endpoint["probe"] = {k: v if v is not None else ("not asked for (protocols)" if k not in self.options.protocols
+                                                        else why_not)
+                             for k, v in endpoint["probe"].items()}
         if self.options.depth == "full" and endpoint["status"] == "ok":
             self.awaiting_full[index] = endpoint
         else:
@@ -103,6 +111,9 @@ class _Scan:
 
     def full_done(self, index: int, data: dict) -> None:
         endpoint = self.awaiting_full.pop(index)
+        # sslyze lists nothing for a version it was not asked to enumerate; unasked versions stay unknown.
+        suites = data.get("cipher_suites") or {}
+        data = {**data, "cipher_suites": {k: v if k in self.options.protocols else None for k, v in suites.items()}}
         add_full(endpoint, data)
         endpoint["duration"] = round(time.monotonic() - self.first_start[index], 3)
         self.final(index, endpoint)
@@ -121,14 +132,15 @@ def scan(targets: list[Target], options: ScanOptions, progress: Progress | None 
             continue
         state.conns[target.index] = connection(target.host, target.port, ip, target.sni, target.starttls,
                                                options.timeout, options.retries)
-        jobs.extend((target.index, version) for version in PROBE_ORDER)
+        jobs.extend((target.index, version) for version in options.probe_order)
     if jobs:
         LimitedRunner(jobs, key=lambda job: job[0], work=state.run_probe, total=options.concurrency,
                       per_key=options.per_endpoint, finished=state.probe_finished,
                       key_done=state.endpoint_probed).run()
     if state.awaiting_full:
         requests = [FullRequest(index, state.conns[index],
-                                tuple(key for key, st in e["protocols"].items() if st != "rejected"))
+                                tuple(key for key, st in e["protocols"].items()
+                                      if st != "rejected" and key in options.protocols))
                     for index, e in state.awaiting_full.items()]
         scan_full(requests, options.ca_file, options.per_endpoint, options.concurrency, state.full_done)
     endpoints = [state.endpoints[t.index] for t in targets]

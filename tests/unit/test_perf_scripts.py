@@ -20,7 +20,8 @@ def test_the_benchmarks_are_found():
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(PERF)))
 def test_a_benchmark_imports_and_parses_its_options(script, capsys, monkeypatch):
-    name = ".".join(("ansible_collections.tlsguard.windows.tests.perf", *script.relative_to(PERF).with_suffix("").parts))
+    parts = script.relative_to(PERF).with_suffix("").parts
+    name = ".".join(("ansible_collections.tlsguard.windows.tests.perf", *parts))
     module = importlib.import_module(name)
     monkeypatch.setattr("sys.argv", [script.name, "--help"])
     with pytest.raises(SystemExit) as done:

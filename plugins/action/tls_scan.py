@@ -23,7 +23,12 @@ from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.gate import
     gate_failures,
     legacy_accepted,
 )
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.outcomes import PROTOCOL_KEYS
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.model import Endpoint
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.outcomes import (
+    PROTOCOL_KEYS,
+    EndpointStatus,
+    ProtocolState,
+)
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.probe import (
     sslyze_problem,
     sslyze_version_warning,
@@ -54,11 +59,11 @@ _RANGES = (("timeout", 0.1, 600), ("retries", 0, 10), ("concurrency", 1, 500), (
            ("progress_interval", 0, 86400))
 
 
-def _line(endpoint: dict) -> str:
-    accepted = [k for k, state in endpoint["protocols"].items() if state == "accepted"]
-    verdict = {True: "compliant", False: "NOT compliant", None: "undetermined"}[endpoint["verdict"]["compliant"]]
-    what = f"accepts {', '.join(accepted) or 'nothing'}" if endpoint["status"] == "ok" else endpoint["error"]
-    return f"{endpoint['name']}: {endpoint['status']}, {what}; {verdict} ({endpoint['duration']:.1f} s)"
+def _line(endpoint: Endpoint) -> str:
+    accepted = [k for k, state in endpoint.protocols.items() if state is ProtocolState.ACCEPTED]
+    verdict = {True: "compliant", False: "NOT compliant", None: "undetermined"}[endpoint.compliant]
+    what = f"accepts {', '.join(accepted) or 'nothing'}" if endpoint.status is EndpointStatus.OK else endpoint.error
+    return f"{endpoint.name}: {endpoint.status}, {what}; {verdict} ({endpoint.duration:.1f} s)"
 
 
 class _Progress:
@@ -71,7 +76,7 @@ class _Progress:
         self.interval = interval
         self.started = self.last = time.monotonic()
 
-    def __call__(self, endpoint: dict, done: int, total: int) -> None:
+    def __call__(self, endpoint: Endpoint, done: int, total: int) -> None:
         now = time.monotonic()
         if display.verbosity >= 1:
             display.display(f"tls_scan [{done}/{total}] {_line(endpoint)}", stderr=True)

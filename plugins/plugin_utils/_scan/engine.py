@@ -14,14 +14,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .outcomes import PROBE_ORDER, PROTOCOL_KEYS, Probe, give_up
+from .model import Endpoint, FullScan
+from .outcomes import PROBE_ORDER, PROTOCOL_KEYS, EndpointStatus, Probe, ProtocolState, give_up
 from .probe import Connection, attempt_seconds, connection, probe
-from .results import add_full, endpoint_result, finish, summarize
+from .results import endpoint_result, judged, scan_result, with_full
 from .scheduler import LimitedRunner
 from .sslyze_commands import FullRequest, scan_full
 from .targets import Target
 
-Progress = Callable[[dict, int, int], None]
+Progress = Callable[[Endpoint, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,11 @@ class _Scan:
         self.conns: dict[int, Connection] = {}
         self.probes: dict[int, dict[str, Probe]] = {t.index: {} for t in targets}
         self.given_up: dict[int, str] = {}
-        self.awaiting_full: dict[int, dict] = {}
-        self.endpoints: dict[int, dict] = {}
+        self.awaiting_full: dict[int, Endpoint] = {}
+        self.endpoints: dict[int, Endpoint] = {}
 
-    def final(self, index: int, endpoint: dict) -> None:
-        self.endpoints[index] = finish(endpoint, self.options.policy, self.options.depth == "full")
+    def final(self, index: int, endpoint: Endpoint) -> None:
+        self.endpoints[index] = judged(endpoint, self.options.policy)
         if self.progress is not None:
             self.progress(self.endpoints[index], len(self.endpoints), len(self.targets))
 
@@ -99,28 +100,21 @@ class _Scan:
 
     def endpoint_probed(self, index: int) -> None:
         endpoint = endpoint_result(self.targets[index], self.ips[index], self.probes[index],
-                                   time.monotonic() - self.first_start[index])
-        why_not = f"not tried: {self.given_up[index]}" if index in self.given_up else None
-        endpoint["probe"] = {k: v if v is not None else ("not asked for (protocols)" if k not in self.options.protocols
-                                                        else why_not)
-                             for k, v in endpoint["probe"].items()}
-        if self.options.depth == "full" and endpoint["status"] == "ok":
+                                   time.monotonic() - self.first_start[index], not_tried=self.given_up.get(index),
+                                   asked=self.options.protocols)
+        if self.options.depth == "full" and endpoint.status is EndpointStatus.OK:
             self.awaiting_full[index] = endpoint
         else:
             self.final(index, endpoint)
 
-    def full_done(self, index: int, data: dict) -> None:
+    def full_done(self, index: int, full: FullScan) -> None:
         endpoint = self.awaiting_full.pop(index)
-        # sslyze lists nothing for a version it was not asked to enumerate; unasked versions stay unknown.
-        suites = data.get("cipher_suites") or {}
-        data = {**data, "cipher_suites": {k: v if k in self.options.protocols else None for k, v in suites.items()}}
-        add_full(endpoint, data)
-        endpoint["duration"] = round(time.monotonic() - self.first_start[index], 3)
-        self.final(index, endpoint)
+        self.final(index, with_full(endpoint, full, time.monotonic() - self.first_start[index],
+                                    self.options.protocols))
 
 
 def scan(targets: list[Target], options: ScanOptions, progress: Progress | None = None) -> dict:
-    """``{endpoints: [...], summary: {...}}`` in the order of ``targets``."""
+    """The documented JSON result, ``{endpoints: [...], summary: {...}}`` in the order of ``targets``."""
     state = _Scan(targets, options, progress)
     with ThreadPoolExecutor(max_workers=min(options.concurrency, len(targets))) as pool:
         resolved = list(pool.map(resolve, targets))
@@ -128,7 +122,9 @@ def scan(targets: list[Target], options: ScanOptions, progress: Progress | None 
     for target, (ip, why_not) in zip(targets, resolved, strict=True):
         state.ips[target.index] = ip
         if ip is None:
-            state.final(target.index, endpoint_result(target, None, {}, 0.0, ("unreachable", why_not or "")))
+            state.final(target.index, endpoint_result(target, None, {}, 0.0,
+                                                      (EndpointStatus.UNREACHABLE, why_not or ""),
+                                                      asked=options.protocols))
             continue
         state.conns[target.index] = connection(target.host, target.port, ip, target.sni, target.starttls,
                                                options.timeout, options.retries)
@@ -139,10 +135,10 @@ def scan(targets: list[Target], options: ScanOptions, progress: Progress | None 
                       key_done=state.endpoint_probed).run()
     if state.awaiting_full:
         requests = [FullRequest(index, state.conns[index],
-                                tuple(key for key, st in e["protocols"].items()
-                                      if st != "rejected" and key in options.protocols))
+                                tuple(key for key, st in e.protocols.items()
+                                      if st is not ProtocolState.REJECTED and key in options.protocols))
                     for index, e in state.awaiting_full.items()]
         scan_full(requests, options.ca_file, options.per_endpoint, options.concurrency, state.full_done)
     endpoints = [state.endpoints[t.index] for t in targets]
     duration = time.monotonic() - state.started
-    return {"endpoints": endpoints, "summary": summarize(endpoints, options.policy, options.depth, duration)}
+    return scan_result(endpoints, options.policy, options.depth, duration)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 PROTOCOL_KEYS = ("ssl2_0", "ssl3_0", "tls1_0", "tls1_1", "tls1_2", "tls1_3")
 LEGACY_KEYS = ("ssl2_0", "ssl3_0", "tls1_0", "tls1_1")
@@ -24,8 +25,24 @@ LEGACY_KEYS = ("ssl2_0", "ssl3_0", "tls1_0", "tls1_1")
 PROBE_ORDER = ("tls1_2", "tls1_3", "tls1_1", "tls1_0", "ssl3_0", "ssl2_0")
 
 KINDS = ("accepted", "alert", "refused", "timeout", "unreachable", "starttls_failed", "error")
-STATUSES = ("ok", "unreachable", "timeout", "not_tls", "error")
-ACCEPTED, REJECTED, UNKNOWN = "accepted", "rejected", "unknown"
+
+
+class ProtocolState(StrEnum):
+    """What the scan says about one protocol version of an endpoint."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+
+
+class EndpointStatus(StrEnum):
+    """Whether an endpoint could be scanned; only ``ok`` endpoints get protocol states and a definite verdict."""
+
+    OK = "ok"
+    UNREACHABLE = "unreachable"
+    TIMEOUT = "timeout"
+    NOT_TLS = "not_tls"
+    ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -36,16 +53,16 @@ class Probe:
     detail: str
 
 
-def protocol_state(probe: Probe | None) -> str:
+def protocol_state(probe: Probe | None) -> ProtocolState:
     """accepted, rejected or unknown; a probe that never ran (the endpoint was given up on) is unknown."""
     if probe is None:
-        return UNKNOWN
+        return ProtocolState.UNKNOWN
     if probe.kind == "accepted":
-        return ACCEPTED
-    return REJECTED if probe.kind in ("alert", "refused") else UNKNOWN
+        return ProtocolState.ACCEPTED
+    return ProtocolState.REJECTED if probe.kind in ("alert", "refused") else ProtocolState.UNKNOWN
 
 
-def endpoint_status(probes: Mapping[str, Probe]) -> tuple[str, str | None]:
+def endpoint_status(probes: Mapping[str, Probe]) -> tuple[EndpointStatus, str | None]:
     """The endpoint's status and, unless it is ok, the reason.
 
     A TLS server accepts some version or alerts on the ones it refuses; an endpoint that did neither is
@@ -53,24 +70,24 @@ def endpoint_status(probes: Mapping[str, Probe]) -> tuple[str, str | None]:
     """
     kinds = {p.kind for p in probes.values()}
     if kinds & {"accepted", "alert"}:
-        return "ok", None
+        return EndpointStatus.OK, None
 
     def first(kind: str) -> str:
         return next(p.detail for key in PROBE_ORDER if (p := probes.get(key)) is not None and p.kind == kind)
 
     if "unreachable" in kinds:
-        return "unreachable", first("unreachable")
+        return EndpointStatus.UNREACHABLE, first("unreachable")
     if "starttls_failed" in kinds:
-        return "not_tls", first("starttls_failed")
+        return EndpointStatus.NOT_TLS, first("starttls_failed")
     # A TLS 1.2/1.3 hello left hanging says nothing about the service, so it outweighs the refusals of other
     # versions (a peer that trickles a TLS 1.2 record header refuses the older hellos and starves the newer).
     if any((p := probes.get(key)) is not None and p.kind == "timeout" for key in ("tls1_2", "tls1_3")):
-        return "timeout", first("timeout")
+        return EndpointStatus.TIMEOUT, first("timeout")
     if "refused" in kinds:
-        return "not_tls", f"no TLS version was accepted and no TLS alert was received ({first('refused')})"
+        return EndpointStatus.NOT_TLS, f"no TLS version was accepted and no TLS alert was received ({first('refused')})"
     if "error" in kinds:
-        return "error", first("error")
-    return "error", "no probe ran"
+        return EndpointStatus.ERROR, first("error")
+    return EndpointStatus.ERROR, "no probe ran"
 
 
 def give_up(probes: Mapping[str, Probe]) -> str | None:

@@ -20,6 +20,8 @@ from typing import Any, cast
 
 from . import iana_suites as facts
 from .guarded_socket import GuardedSocket
+from .model import Certificate, EphemeralKey, FullScan, Suite
+from .outcomes import PROTOCOL_KEYS
 from .probe import Connection, attempt_seconds
 from .targets import is_ip
 
@@ -71,8 +73,8 @@ class FullRequest:
 
 
 def scan_full(requests: list[FullRequest], ca_file: str | None, per_endpoint: int, concurrency: int,
-              done: Callable[[int, dict], None]) -> None:
-    """Call ``done(key, data)`` as each endpoint finishes; ``data`` holds the full-depth result keys."""
+              done: Callable[[int, FullScan], None]) -> None:
+    """Call ``done(key, full)`` as each endpoint finishes."""
     if not requests:
         return
     certificate = CertificateInfoExtraArgument(custom_ca_file=Path(ca_file)) if ca_file else None
@@ -150,55 +152,59 @@ def _attempt_error(attempt) -> str:
     return f"{reason}: {detail}" if detail else reason
 
 
-def _convert(result, request: FullRequest) -> dict:
-    data: dict = {"cipher_suites": dict.fromkeys(_SUITE_COMMANDS), "curves": None, "certificate": None,
-                  "fallback_scsv": None, "secure_renegotiation": None, "scan_errors": {}}
+def _convert(result, request: FullRequest) -> FullScan:
+    errors: dict[str, str] = {}
     if result.scan_status != ServerScanStatusEnum.COMPLETED:
         trace = result.connectivity_error_trace
-        data["scan_errors"]["connectivity"] = f"{trace.exc_type.__name__}: {trace}" if trace else "no connectivity"
-        return data
+        errors["connectivity"] = f"{trace.exc_type.__name__}: {trace}" if trace else "no connectivity"
+        return FullScan(dict.fromkeys(PROTOCOL_KEYS), None, None, None, None, errors)
     scan = result.scan_result
-    for key, command in _SUITE_COMMANDS.items():
-        attempt = getattr(scan, ScanCommand[command].value)
+    suites: dict[str, tuple[Suite, ...] | None] = {}
+    for key in PROTOCOL_KEYS:
+        attempt = getattr(scan, ScanCommand[_SUITE_COMMANDS[key]].value)
+        suites[key] = None
         if attempt.status == ScanCommandAttemptStatusEnum.COMPLETED:
-            data["cipher_suites"][key] = [_suite(s) for s in attempt.result.accepted_cipher_suites]
+            suites[key] = tuple(_suite(s) for s in attempt.result.accepted_cipher_suites)
         elif attempt.status == ScanCommandAttemptStatusEnum.ERROR:
-            data["scan_errors"][key] = _attempt_error(attempt)
+            errors[key] = _attempt_error(attempt)
         elif key not in request.enumerate:
-            data["cipher_suites"][key] = []  # refused in the probe: nothing to list
-    readers: tuple[tuple[str, str, Callable], ...] = (
-        ("curves", "ELLIPTIC_CURVES", lambda r: sorted(c.name for c in r.supported_curves or ())),
-        ("certificate", "CERTIFICATE_INFO", lambda r: _certificate(r, request)),
-        ("fallback_scsv", "TLS_FALLBACK_SCSV", lambda r: r.supports_fallback_scsv),
-        ("secure_renegotiation", "SESSION_RENEGOTIATION", lambda r: r.supports_secure_renegotiation),
+            suites[key] = ()  # refused in the probe: nothing to list
+    # scan_errors names the failed commands in this order.
+    curves = _completed(scan, "ELLIPTIC_CURVES", "curves", errors)
+    certificate = _completed(scan, "CERTIFICATE_INFO", "certificate", errors)
+    fallback = _completed(scan, "TLS_FALLBACK_SCSV", "fallback_scsv", errors)
+    renegotiation = _completed(scan, "SESSION_RENEGOTIATION", "secure_renegotiation", errors)
+    return FullScan(
+        cipher_suites=suites,
+        curves=None if curves is None else tuple(sorted(c.name for c in curves.supported_curves or ())),
+        fallback_scsv=None if fallback is None else fallback.supports_fallback_scsv,
+        secure_renegotiation=None if renegotiation is None else renegotiation.supports_secure_renegotiation,
+        certificate=None if certificate is None else _certificate(certificate, request),
+        scan_errors=errors,
     )
-    for key, command, read in readers:
-        attempt = getattr(scan, ScanCommand[command].value)
-        if attempt.status == ScanCommandAttemptStatusEnum.COMPLETED:
-            data[key] = read(attempt.result)
-        else:
-            data["scan_errors"][key] = _attempt_error(attempt)
-    return data
 
 
-def _suite(accepted) -> dict:
+def _completed(scan, command: str, key: str, errors: dict[str, str]) -> Any:
+    """The command's result, or None with the reason recorded in ``errors`` under ``key``."""
+    attempt = getattr(scan, ScanCommand[command].value)
+    if attempt.status == ScanCommandAttemptStatusEnum.COMPLETED:
+        return attempt.result
+    errors[key] = _attempt_error(attempt)
+    return None
+
+
+def _suite(accepted) -> Suite:
     name = accepted.cipher_suite.name
     key = accepted.ephemeral_key
     ephemeral = None
     if key is not None:
-        ephemeral = {"type": key.type_name, "size": key.size,
-                     "curve": key.curve_name if isinstance(key, EcDhEphemeralKeyInfo) else None}
-    kind = ephemeral["type"] if ephemeral else None
-    return {
-        "name": name,
-        "openssl_name": accepted.cipher_suite.openssl_name,
-        "key_exchange": facts.key_exchange(name, kind),
-        "forward_secret": facts.forward_secret(name, kind),
-        "aead": facts.aead(name),
-        "anonymous": accepted.cipher_suite.is_anonymous,
-        "key_size": accepted.cipher_suite.key_size,
-        "ephemeral_key": ephemeral,
-    }
+        ephemeral = EphemeralKey(key.type_name, key.size,
+                                 key.curve_name if isinstance(key, EcDhEphemeralKeyInfo) else None)
+    kind = ephemeral.type if ephemeral else None
+    return Suite(name=name, openssl_name=accepted.cipher_suite.openssl_name,
+                 key_exchange=facts.key_exchange(name, kind), forward_secret=facts.forward_secret(name, kind),
+                 aead=facts.aead(name), anonymous=accepted.cipher_suite.is_anonymous,
+                 key_size=accepted.cipher_suite.key_size, ephemeral_key=ephemeral)
 
 
 def _key(public_key) -> tuple[str, int | None, str | None]:
@@ -215,15 +221,15 @@ def _key(public_key) -> tuple[str, int | None, str | None]:
     return type(public_key).__name__, None, None
 
 
-def _names(leaf) -> list[str]:
+def _names(leaf) -> tuple[str, ...]:
     try:
         san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
-        return []
-    return [*san.get_values_for_type(x509.DNSName), *(str(a) for a in san.get_values_for_type(x509.IPAddress))]
+        return ()
+    return (*san.get_values_for_type(x509.DNSName), *(str(a) for a in san.get_values_for_type(x509.IPAddress)))
 
 
-def _certificate(info, request: FullRequest) -> dict | None:
+def _certificate(info, request: FullRequest) -> Certificate | None:
     """The certificate a default client gets (the first deployment), and whether any trust store accepts it."""
     if not info.certificate_deployments:
         return None
@@ -231,27 +237,27 @@ def _certificate(info, request: FullRequest) -> dict | None:
     leaf = deployment.received_certificate_chain[0]
     key_type, key_size, key_curve = _key(leaf.public_key())
     results = deployment.path_validation_results
-    trusted_by = [r.trust_store.name for r in results if r.was_validation_successful]
+    trusted_by = tuple(r.trust_store.name for r in results if r.was_validation_successful)
     supplied = [r for r in results if r.trust_store.name == "Supplied CA file"]
     error = None if trusted_by else next((r.validation_error for r in supplied or results), None)
     oid = leaf.signature_algorithm_oid
-    return {
-        "subject": leaf.subject.rfc4514_string(),
-        "issuer": leaf.issuer.rfc4514_string(),
-        "serial": format(leaf.serial_number, "x"),
-        "not_before": leaf.not_valid_before_utc.isoformat(),
-        "not_after": leaf.not_valid_after_utc.isoformat(),
-        "lifespan_days": (leaf.not_valid_after_utc - leaf.not_valid_before_utc).days,
-        "sha256": leaf.fingerprint(hashes.SHA256()).hex(),
-        "names": _names(leaf),
-        "key_type": key_type,
-        "key_size": key_size,
-        "key_curve": key_curve,
-        "signature_algorithm": getattr(oid, "_name", oid.dotted_string),  # the name sslyze's Mozilla checker uses
-        "chain_length": len(deployment.received_certificate_chain),
-        "validated_for": request.conn.config.tls_server_name_indication,
-        "trusted": bool(trusted_by),
-        "trusted_by": trusted_by,
-        "validation_error": error,
-        "deployments": len(info.certificate_deployments),
-    }
+    return Certificate(
+        subject=leaf.subject.rfc4514_string(),
+        issuer=leaf.issuer.rfc4514_string(),
+        serial=format(leaf.serial_number, "x"),
+        not_before=leaf.not_valid_before_utc.isoformat(),
+        not_after=leaf.not_valid_after_utc.isoformat(),
+        lifespan_days=(leaf.not_valid_after_utc - leaf.not_valid_before_utc).days,
+        sha256=leaf.fingerprint(hashes.SHA256()).hex(),
+        names=_names(leaf),
+        key_type=key_type,
+        key_size=key_size,
+        key_curve=key_curve,
+        signature_algorithm=getattr(oid, "_name", oid.dotted_string),  # the name sslyze's Mozilla checker uses
+        chain_length=len(deployment.received_certificate_chain),
+        validated_for=request.conn.config.tls_server_name_indication,
+        trusted=bool(trusted_by),
+        trusted_by=trusted_by,
+        validation_error=error,
+        deployments=len(info.certificate_deployments),
+    )

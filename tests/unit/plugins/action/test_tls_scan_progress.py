@@ -5,12 +5,20 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.tlsguard.windows.plugins.action import tls_scan
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.model import Endpoint, Problem, Verdict
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.outcomes import EndpointStatus, ProtocolState
 
 
 def endpoint(name="web01:443", status="ok", compliant=True):
-    return {"name": name, "status": status, "error": None if status == "ok" else "connection refused",
-            "protocols": {"tls1_0": "rejected", "tls1_2": "accepted", "tls1_3": "accepted"},
-            "verdict": {"compliant": compliant}, "duration": 0.42}
+    problem = (Problem("some_rule", "some message"),)
+    verdict = Verdict("enforce", violations=problem if compliant is False else (),
+                      undetermined=problem if compliant is None else ())
+    return Endpoint(target=name, name=name, host=name.partition(":")[0], ip="10.0.0.5", port=443, sni=None,
+                    starttls=None, status=EndpointStatus(status),
+                    error=None if status == "ok" else "connection refused",
+                    protocols={"tls1_0": ProtocolState.REJECTED, "tls1_2": ProtocolState.ACCEPTED,
+                               "tls1_3": ProtocolState.ACCEPTED},
+                    probe={}, duration=0.42, verdict=verdict)
 
 
 @pytest.fixture

@@ -56,10 +56,11 @@ def test_probes_stop_at_a_refused_connection_and_results_keep_the_target_order(m
     monkeypatch.setattr(engine, "probe", fake_probe)
     progress = []
     report = engine.scan(parse_targets(["192.0.2.1:1", "192.0.2.2:2"]), engine.ScanOptions(per_endpoint=1),
-                         lambda endpoint, done, total: progress.append((endpoint["target"], done, total)))
+                         lambda endpoint, done, total: progress.append((endpoint, done, total)))
     down, up = report["endpoints"]
     assert [c for c in calls if c[0] == 1] == [(1, "tls1_2")]
     assert down["probe"]["ssl2_0"] == "not tried: connection refused"
     assert (down["status"], up["status"], up["verdict"]["compliant"]) == ("unreachable", "ok", True)
-    assert sorted(target for target, _done, _total in progress) == ["192.0.2.1:1", "192.0.2.2:2"]
-    assert sorted((done, total) for _target, done, total in progress) == [(1, 2), (2, 2)]
+    assert sorted(endpoint.target for endpoint, _done, _total in progress) == ["192.0.2.1:1", "192.0.2.2:2"]
+    assert all(endpoint.verdict is not None for endpoint, _done, _total in progress)  # judged before it is shown
+    assert sorted((done, total) for _endpoint, done, total in progress) == [(1, 2), (2, 2)]

@@ -85,46 +85,54 @@ class _Progress:
             display.display(f"tls_scan: {done}/{total} endpoints scanned in {now - self.started:.0f} s", stderr=True)
 
 
+class ScanRefused(Exception):
+    """Why the scan cannot start; the message names the option."""
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
     _supports_check_mode = True  # a scan changes nothing, so check mode scans too
     _supports_async = False
 
-    def _ca_file(self, path: str | None) -> tuple[str | None, str | None]:
-        """The CA file as an existing path (found like a role's files/ when relative), or a problem."""
+    def _ca_file(self, path: str | None) -> str | None:
+        """The CA file as an existing path (found like a role's files/ when relative)."""
         if not path:
-            return None, None
+            return None
         if not os.path.isabs(path) and not os.path.exists(path):
             try:
                 path = self._find_needle("files", path)
             except AnsibleError:
-                return None, f"ca_file: {path} was not found"
+                raise ScanRefused(f"ca_file: {path} was not found") from None
         if not os.path.isfile(path):
-            return None, f"ca_file: {path} was not found"
+            raise ScanRefused(f"ca_file: {path} was not found")
         problem = ca_file_problem(path)
-        return (None, f"ca_file: {problem}") if problem else (path, None)
+        if problem:
+            raise ScanRefused(f"ca_file: {problem}")
+        return path
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        try:
+            result.update(self._scan(args))
+        except (ScanRefused, ValidationError) as err:  # the one place a refusal becomes a failed result
+            return {**result, "failed": True, "msg": str(err)}
+        return result
+
+    def _scan(self, args: dict) -> dict:
         problems = [f"{name}: {args[name]} is not between {low} and {high}"
                     for name, low, high in _RANGES if not low <= args[name] <= high]
         if not args["protocols"]:
             problems.append("protocols: name at least one version to try")
         if problems:
-            return {**result, "failed": True, "msg": "; ".join(problems)}
-        try:
-            targets = parse_targets(args["targets"], args["starttls"])
-        except ValidationError as err:
-            return {**result, "failed": True, "msg": str(err)}
+            raise ScanRefused("; ".join(problems))
+        targets = parse_targets(args["targets"], args["starttls"])
         missing = sslyze_problem()
         if missing:
-            return {**result, "failed": True, "msg": missing}
-        ca_file, problem = self._ca_file(args["ca_file"])
-        if problem:
-            return {**result, "failed": True, "msg": problem}
+            raise ScanRefused(missing)
+        ca_file = self._ca_file(args["ca_file"])
         warnings = [w for w in (sslyze_version_warning(),) if w]
         if ca_file and args["depth"] != "full":
             warnings.append("ca_file is used only at depth=full (certificate validation); it was ignored")
@@ -134,14 +142,12 @@ class ActionModule(ActionBase):
                               protocols=tuple(args["protocols"]))
         report = scan(targets, options, _Progress(args["progress_interval"]))
         summary = report["summary"]
-        result.update(report)
-        result["legacy_accepted"] = legacy_accepted(report["endpoints"])
-        result["changed"] = False
-        result["msg"] = (f"{summary['total']} endpoint(s) scanned at depth {options.depth}: {summary['compliant']} "
-                         f"compliant with {options.policy}, {summary['non_compliant']} not, "
-                         f"{summary['undetermined']} undetermined")
+        result = {**report, "legacy_accepted": legacy_accepted(report["endpoints"]), "changed": False,
+                  "msg": (f"{summary['total']} endpoint(s) scanned at depth {options.depth}: {summary['compliant']} "
+                          f"compliant with {options.policy}, {summary['non_compliant']} not, "
+                          f"{summary['undetermined']} undetermined")}
         if warnings:
-            result.setdefault("warnings", []).extend(warnings)
+            result["warnings"] = warnings
         failures = gate_failures(report["endpoints"], args["fail_on"])
         if failures:
             result["failed"] = True

@@ -42,7 +42,10 @@ class OsProfile:
 
     @property
     def major_minor(self) -> tuple[int, int]:
-        return (10, 0) if self.build >= 10240 else tuple(int(p) for p in self.version.split("."))  # type: ignore
+        if self.build >= 10240:
+            return (10, 0)
+        major, minor = self.version.split(".")[:2]
+        return int(major), int(minor)
 
     @property
     def full_version(self) -> str:

@@ -69,6 +69,8 @@ def ensure_host_cert(folder: Path, host: str, dns_name: str) -> tuple[Path, Path
     ca_cert_path, ca_key_path = ensure_ca(folder)
     ca_cert = x509.load_pem_x509_certificate(ca_cert_path.read_bytes())
     ca_key = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)
+    if not isinstance(ca_key, rsa.RSAPrivateKey):  # ensure_ca writes RSA; anything else was put there by hand
+        raise ValueError(f"{ca_key_path}: the lab CA key should be an RSA key")
     key = _key()
     now = datetime.datetime.now(datetime.UTC)
     cert = (x509.CertificateBuilder()
@@ -84,7 +86,7 @@ def ensure_host_cert(folder: Path, host: str, dns_name: str) -> tuple[Path, Path
             .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name), x509.DNSName(host),
                                                         x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
                            critical=False)
-            .sign(ca_key, hashes.SHA256()))  # type: ignore[arg-type]
+            .sign(ca_key, hashes.SHA256()))
     _write(key_path, _pem_key(key))
     _write(chain_path, cert.public_bytes(serialization.Encoding.PEM) + ca_cert_path.read_bytes())
     return chain_path, key_path

@@ -63,7 +63,9 @@ class ServerConfig:
 
 def _dword(registry: Registry, key: str, name: str) -> int | None:
     found = registry.get_value(key, name)
-    return int(found[1]) if found is not None and found[0] == "REG_DWORD" else None  # type: ignore[call-overload]
+    if found is None or found[0] != "REG_DWORD" or not isinstance(found[1], int):
+        return None
+    return found[1]
 
 
 def server_offers(registry: Registry, profile: OsProfile, protocol: str) -> bool:

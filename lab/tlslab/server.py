@@ -165,12 +165,15 @@ class Handler(BaseHTTPRequestHandler):
         if command is None:
             return
         stream = request.find("rsp:Send/rsp:Stream")
+        if stream is None:
+            self._reply(500, wsman.fault(request.message_id, wsman.BAD_REQUEST, "Send without a stream"))
+            return
         try:
-            data = base64.b64decode(stream.text or "")  # type: ignore[union-attr]
+            data = base64.b64decode(stream.text or "")
         except binascii.Error:
             self._reply(500, wsman.fault(request.message_id, wsman.BAD_REQUEST, "stdin is not base64"))
             return
-        command.add_input(data, (stream.get("End") or "false").lower() == "true")  # type: ignore[union-attr]
+        command.add_input(data, (stream.get("End") or "false").lower() == "true")
         self._reply(200, wsman.empty(wsman.SHELL + "/SendResponse", request.message_id, "rsp:SendResponse"))
 
     def _op_receive(self, host: Host, request: wsman.Request) -> None:

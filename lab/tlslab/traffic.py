@@ -63,7 +63,8 @@ def handshake(port: int, server_name: str, protocol: str, ca_file: Path, client_
                         pass
                 else:
                     tls.sendall(b"QUIT\r\n")
-                return Attempt(protocol, True, f"{negotiated} {tls.cipher()[0]}")  # type: ignore[index]
+                cipher = tls.cipher()
+                return Attempt(protocol, True, f"{negotiated} {cipher[0] if cipher else ''}")
     except (ssl.SSLError, OSError) as err:
         return Attempt(protocol, False, str(err))
 

@@ -1,6 +1,10 @@
 """Every module's documentation (as ansible-doc renders it, doc fragments included) against the argument spec the
 code really uses: names, types, defaults, choices, required, elements and suboptions. validate-modules cannot do this
-for modules that are only action plugins (and, without pwsh, for the .ps1), so this test does it for all of them."""
+for modules that are only action plugins (and, without pwsh, for the .ps1), so this test does it for all of them.
+
+``overrides`` is a free dict in the argument spec (the core's policy parser checks it, every problem at once with a
+did-you-mean), but its documentation lists the schema as suboptions, which is what ansible-doc and Automation Hub
+render. Those suboptions are held to the core's own tables here, and the parser must accept every documented key."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.tlsguard.windows.plugins.action.tls_scan import ARGUMENT_SPEC as TLS_SCAN_ARGS
+from ansible_collections.tlsguard.windows.plugins.module_utils._core import locations
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs import (
     TLS_CONFIG_ARGS,
     TLS_EVIDENCE_ARGS,
@@ -21,6 +26,9 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs im
     TLS_ROLLOUT_RECORD_ARGS,
     TLS_USAGE_ARGS,
 )
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import ValidationError
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.policy import SECTIONS, STATES, parse_policy
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.protocols import PROTOCOLS
 from ansible_collections.tlsguard.windows.plugins.modules.tls_regfile import ARGUMENT_SPEC as TLS_REGFILE_ARGS
 from ansible_collections.tlsguard.windows.plugins.modules.tls_report import ARGUMENT_SPEC as TLS_REPORT_ARGS
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
@@ -40,6 +48,35 @@ SPECS: dict[str, dict] = {
 }
 CHECKED_ELSEWHERE = {"__tls_host"}  # its spec is PowerShell: test_tls_host_docs.py reads it
 FIELDS = ("type", "default", "choices", "required", "elements")
+
+_STATE = {"type": "str", "choices": list(STATES)}
+_RAW = {"type": "raw"}  # several forms (a state or a mapping, a list or a word); the parser tells them apart
+# The overrides schema as the parser (policy.parse_policy) reads it, built from the tables it reads them with.
+OVERRIDES_SCHEMA: dict[str, dict] = {
+    "protocols": {"type": "dict", "options": {p.key: _RAW for p in PROTOCOLS}},
+    "dotnet": _RAW,
+    "winhttp": _RAW,
+    "wininet": _RAW,
+    "ciphers": {"type": "dict", "options": dict.fromkeys(locations.CIPHERS, _STATE)},
+    "hashes": {"type": "dict", "options": dict.fromkeys(locations.HASHES, _STATE)},
+    "key_exchange": {"type": "dict", "options": {**dict.fromkeys(locations.KEY_EXCHANGES, _STATE),
+                                                 **dict.fromkeys(locations.DH_VALUES, _RAW)}},
+    "cipher_suites": _RAW,
+    "ecc_curves": _RAW,
+    "event_logging": _RAW,
+}
+# One value of each documented form, to show the parser takes every documented key.
+_SAMPLES: dict[str, object] = {"dotnet": "enabled", "winhttp": ["tls1_2"], "wininet": "os_default",
+                               "cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"],
+                               "ecc_curves": ["NistP384"], "event_logging": 7}
+
+
+def _with_documented_schemas(spec: dict) -> dict:
+    """The spec with the schemas the core checks in place of the free dicts they are in the argument spec."""
+    if "overrides" not in spec:
+        return spec
+    assert "options" not in spec["overrides"], "overrides gained an argspec schema; compare that one instead"
+    return {**spec, "overrides": {**spec["overrides"], "options": OVERRIDES_SCHEMA}}
 
 
 def _rendered_docs() -> dict[str, dict]:
@@ -78,4 +115,35 @@ def test_every_module_is_checked_here_or_elsewhere():
 
 @pytest.mark.parametrize("module", sorted(SPECS))
 def test_documentation_matches_the_argument_spec(module):
-    assert _compare(SPECS[module], DOCS[module]["options"], module) == []
+    assert _compare(_with_documented_schemas(SPECS[module]), DOCS[module]["options"], module) == []
+
+
+def test_the_overrides_schema_covers_every_policy_section():
+    assert set(OVERRIDES_SCHEMA) == set(SECTIONS)
+
+
+def _documented_overrides() -> list[tuple[str, str | None, dict]]:
+    """(section, key or None, documented option) for every documented overrides suboption, from ansible-doc."""
+    documented = DOCS["tls_config"]["options"]["overrides"]["suboptions"]
+    rows: list[tuple[str, str | None, dict]] = []
+    for section, option in documented.items():
+        keys = [(section, key, sub) for key, sub in (option.get("suboptions") or {}).items()]
+        rows += keys or [(section, None, option)]
+    return rows
+
+
+@pytest.mark.parametrize(("section", "key", "option"), _documented_overrides(),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_the_policy_parser_accepts_every_documented_override(section, key, option):
+    if key is None:
+        value: object = _SAMPLES[section]
+    elif option.get("choices"):
+        value = {key: option["choices"][1]}
+    else:
+        value = {key: 2048 if "bits" in key else "disabled"}
+    parse_policy({section: value}, "overrides")  # raises ValidationError naming the option if it is refused
+
+
+def test_the_policy_parser_refuses_an_undocumented_key():
+    with pytest.raises(ValidationError, match=r"overrides\.ciphers\.rc5: unknown name"):
+        parse_policy({"ciphers": {"rc5": "disabled"}}, "overrides")

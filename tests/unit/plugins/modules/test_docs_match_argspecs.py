@@ -2,15 +2,17 @@
 code really uses: names, types, defaults, choices, required, elements and suboptions. validate-modules cannot do this
 for modules that are only action plugins (and, without pwsh, for the .ps1), so this test does it for all of them.
 
-``overrides`` is a free dict in the argument spec (the core's policy parser checks it, every problem at once with a
-did-you-mean), but its documentation lists the schema as suboptions, which is what ansible-doc and Automation Hub
-render. Those suboptions are held to the core's own tables here, and the parser must accept every documented key."""
+``overrides``, ``waivers`` and ``exceptions`` are free in the argument spec (the core parses them and reports every
+problem at once, with did-you-means), but their documentation lists their keys as suboptions, which is what
+ansible-doc and Automation Hub render. Those suboptions are held to the tables and fields the core parses them with,
+and the policy parser must accept every documented overrides key."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,8 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.argspecs im
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.errors import ValidationError
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.policy import SECTIONS, STATES, parse_policy
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.protocols import PROTOCOLS
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.readiness.waivers import WAIVER_KEYS
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.gate import GateException
 from ansible_collections.tlsguard.windows.plugins.modules.tls_regfile import ARGUMENT_SPEC as TLS_REGFILE_ARGS
 from ansible_collections.tlsguard.windows.plugins.modules.tls_report import ARGUMENT_SPEC as TLS_REPORT_ARGS
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
@@ -71,12 +75,19 @@ _SAMPLES: dict[str, object] = {"dotnet": "enabled", "winhttp": ["tls1_2"], "wini
                                "ecc_curves": ["NistP384"], "event_logging": 7}
 
 
+# readiness.waivers.parse_waivers: both keys required. usage.gate.GateException.from_json: owner and reason required.
+WAIVER_SCHEMA = {key: {"type": "str", "required": True} for key in WAIVER_KEYS}
+EXCEPTION_SCHEMA = {f.name: {"type": "str", "required": f.name in ("owner", "reason")} for f in fields(GateException)}
+CORE_SCHEMAS = {"overrides": OVERRIDES_SCHEMA, "waivers": WAIVER_SCHEMA, "exceptions": EXCEPTION_SCHEMA}
+
+
 def _with_documented_schemas(spec: dict) -> dict:
     """The spec with the schemas the core checks in place of the free dicts they are in the argument spec."""
-    if "overrides" not in spec:
-        return spec
-    assert "options" not in spec["overrides"], "overrides gained an argspec schema; compare that one instead"
-    return {**spec, "overrides": {**spec["overrides"], "options": OVERRIDES_SCHEMA}}
+    spec = dict(spec)
+    for name in set(CORE_SCHEMAS) & set(spec):
+        assert "options" not in spec[name], f"{name} gained an argspec schema; compare that one instead"
+        spec[name] = {**spec[name], "options": CORE_SCHEMAS[name]}
+    return spec
 
 
 def _rendered_docs() -> dict[str, dict]:

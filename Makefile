@@ -65,9 +65,14 @@ demo-regfile: setup
 test: setup lint unit functional lab-tests sanity
 	@echo "make test: all checks passed"
 
+# antsibull-docs renders the plugin, role and docsite docs the way the Ansible docsite and Automation Hub do
+# (it calls ansible-doc, hence the PATH) and checks their markup and the references to this collection;
+# antsibull-changelog checks the fragments and changelogs/changelog.yaml.
 lint: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ansible-lint --offline
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
+	$(BIN)/antsibull-changelog lint
 
 # mypy over the collection's Python (imported through .build as ansible_collections.tlsguard.windows) and the lab.
 typecheck: setup

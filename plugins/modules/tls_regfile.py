@@ -28,10 +28,13 @@ description:
     to the profile are written.
   - The effective state follows the published Windows defaults per build when a value is absent, so an export
     without a C(TLS 1.0) key still shows TLS 1.0 as C(os_default_enabled) on builds where Windows enables it.
+requirements:
+  - Python 3.11 or later where the module runs (normally the controller)
 author:
   - tlsguard maintainers (@tlsguard)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - tlsguard.windows.policy.overrides
 options:
   src:
     description:
@@ -60,13 +63,6 @@ options:
         intermediate guideline and V(os_default) removes every value the collection manages.
     type: str
     choices: [enable, enforce, bsi, mozilla_intermediate, os_default]
-  overrides:
-    description:
-      - "Policy settings applied on top of O(profile), in the policy schema of the collection, for example
-        C({protocols: {tls1_3: {server: disabled}}, cipher_suites: unmanaged})."
-      - Sections are C(protocols), C(dotnet), C(winhttp), C(wininet), C(ciphers), C(hashes), C(key_exchange),
-        C(cipher_suites) and C(event_logging); see the collection README for every key and value.
-    type: dict
   dest:
     description:
       - Where to write the rendered file. Requires O(profile).

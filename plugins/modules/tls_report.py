@@ -30,10 +30,13 @@ description:
     format; CSV cells that a spreadsheet would take for a formula are neutralised.
   - Files are replaced atomically, never through a symbolic link, and only when their content changed (the
     generation time does not count). See C(docs/report.md) in the collection for the JSON schema.
+requirements:
+  - Python 3.11 or later where the module runs (normally the controller)
 author:
   - tlsguard maintainers (@tlsguard)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - tlsguard.windows.policy.overrides
 options:
   results:
     description:
@@ -67,9 +70,6 @@ options:
     type: str
     choices: [enable, enforce, bsi, mozilla_intermediate, os_default]
     default: enforce
-  overrides:
-    description: Overrides on top of O(profile), as for M(tlsguard.windows.tls_config).
-    type: dict
   dest:
     description:
       - Where to write the report. With one format other than V(csv), the file itself; otherwise the base name of

@@ -71,3 +71,28 @@ def test_no_iis_no_log_and_old_iis_no_custom_fields(tmp_path):
     iis.turn_on_evidence(old)
     iis.log_request(old, WHEN, REQUEST, SHAKE)
     assert iis.load(old).site_defaults == [] and "crypt" not in lines(old, "u_ex240506.log")[3]
+
+
+def test_a_site_logs_to_its_own_directory_and_not_at_all_with_logging_off(tmp_path):
+    h = host(tmp_path)
+    config = iis.load(h)
+    config.sites[0] = iis.Site(4, "Shop", log_dir="D:\\WebLogs\\")
+    iis.save(h, config)
+    iis.log_request(h, WHEN, REQUEST, SHAKE)
+    log = h.read_file(r"D:\WebLogs\W3SVC4\u_ex240506.log")
+    assert log is not None and log.decode().splitlines()[4].split(" ")[2] == "W3SVC4"
+    assert iis.log_path(h, WHEN) == r"D:\WebLogs\W3SVC4\u_ex240506.log"
+    config.sites[0].logging_enabled = False
+    iis.save(h, config)
+    assert iis.log_path(h, WHEN) is None
+    iis.log_request(h, WHEN, REQUEST, SHAKE)
+    assert h.read_file(r"D:\WebLogs\W3SVC4\u_ex240506.log") == log
+
+
+def test_the_site_directory_comes_from_site_defaults_unless_the_site_has_its_own(tmp_path):
+    config = iis.IisConfig.from_json({"site_defaults": [], "log_root": r"%SystemDrive%\logs",
+                                      "sites": [{"id": 1, "name": "a", "fields": []},
+                                                {"id": 2, "name": "b", "log_dir": r"E:\l"}]})
+    assert [config.log_dir(s) for s in config.sites] == [r"C:\logs\W3SVC1", r"E:\l\W3SVC2"]
+    assert config.sites[0].bindings == list(iis.LAB_BINDINGS)
+    assert iis.IisConfig.from_json(config.to_json()) == config

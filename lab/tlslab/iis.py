@@ -7,9 +7,10 @@ A fresh IIS has one site, "Default Web Site" (id 1), logging W3C to ``%SystemDri
 with no custom fields, so its log has no ``crypt-*`` columns until someone adds them (a site without custom fields
 of its own takes those of ``siteDefaults``, and one without a log directory of its own that of ``siteDefaults``).
 A fresh IIS binds http only; the lab's site 1 also has the https binding its TLS listener serves, and it is the
-site the listener logs to (in ``<log directory>\\W3SVC<id>``, nothing when its logging is off or not W3C). With custom fields the file name gets ``_x`` and the fields follow the
-standard ones in configuration order; a change of the fields starts a new ``#Fields`` block. Custom log fields
-exist from IIS 8.5 (research/legacy-tls-monitoring.md §2.1-2.4). Kept in ``<host home>/iis.json``.
+site the listener logs to (in ``<log directory>\\W3SVC<id>``, nothing when its logging is off or not W3C).
+With custom fields the file name gets ``_x`` and the fields follow the standard ones in configuration order; a
+change of the fields starts a new ``#Fields`` block. Custom log fields exist from IIS 8.5
+(research/legacy-tls-monitoring.md §2.1-2.4). Kept in ``<host home>/iis.json``.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 """tls_usage: who still uses TLS 1.0/1.1 on a host, and whether it is safe to switch them off (docs/usage.md).
 
 One round trip: the host counts SCHANNEL events, IIS log lines (of the default log folders and of every IIS
-site's own log folder) and Exchange SMTP receive log lines from the checkpoint this controller keeps; the run is merged into the host's store file, and the report and gate are
-computed from the whole store."""
+site's own log folder) and Exchange SMTP receive log lines from the checkpoint this controller keeps; the run
+is merged into the host's store file, and the report and gate are computed from the whole store."""
 
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ def test_no_iis_no_log_and_old_iis_no_custom_fields(tmp_path):
 def test_a_site_logs_to_its_own_directory_and_not_at_all_with_logging_off(tmp_path):
     h = host(tmp_path)
     config = iis.load(h)
-    config.sites[0] = iis.Site(4, "Shop", log_dir=r"D:\WebLogs\\")
+    config.sites[0] = iis.Site(4, "Shop", log_dir="D:\\WebLogs\\")
     iis.save(h, config)
     iis.log_request(h, WHEN, REQUEST, SHAKE)
     log = h.read_file(r"D:\WebLogs\W3SVC4\u_ex240506.log")

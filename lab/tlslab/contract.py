@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import iis
 from .host import ADMINISTRATORS, SYSTEM, Host
 from .osprofiles import profile
 from .twins import tls_host
@@ -163,6 +164,8 @@ def run_case(case: dict, home: Path) -> list[str]:
     if case.get("acl"):
         faults["deny_keys"] = {k: v.removeprefix("deny_") for k, v in case["acl"].items()}
     host.set_faults(faults)
+    if lab.get("iis") is not None:   # the sites of applicationHost.config (iis.IisConfig JSON)
+        iis.save(host, iis.IisConfig.from_json(lab["iis"]))
     for folder, spec in (case.get("folders") or {}).items():
         if spec.get("file"):
             host.write_file(folder, b"not a folder")

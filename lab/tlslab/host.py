@@ -28,7 +28,8 @@ PENDING_REBOOT_KEYS = (
     r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired",
 )
 FAULTS = ("fail_write", "no_return", "latency_ms", "refuse", "drop_mid_command", "non_admin", "deny_keys",
-          "drop_write_reply", "delay_write_reply_ms", "die_after_writes", "fail_cim", "needs_legacy_tls")
+          "drop_write_reply", "delay_write_reply_ms", "die_after_writes", "fail_cim", "needs_legacy_tls",
+          "iis_config_unreadable")
 # Exchange setup sets this system variable, with its trailing backslash; the lab's Exchange hosts have it.
 EXCHANGE_INSTALL_PATH = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\"
 SYSTEM, ADMINISTRATORS, USERS, CREATOR_OWNER = "S-1-5-18", "S-1-5-32-544", "S-1-5-32-545", "S-1-3-0"

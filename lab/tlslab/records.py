@@ -104,9 +104,9 @@ def iis_header(when: datetime, fields: str) -> str:
             f"#Date: {when:%Y-%m-%d %H:%M:%S}\r\n#Fields: {fields}\r\n")
 
 
-def iis_line(when: datetime, computer: str, request: Request, handshake: Handshake, custom: list[str]) -> str:
+def iis_line(when: datetime, computer: str, site: str, request: Request, custom: list[str]) -> str:
     stem, _sep, query = request.path.partition("?")
-    fields = [f"{when:%Y-%m-%d}", f"{when:%H:%M:%S}", "W3SVC1", computer.upper(), "127.0.0.1", request.method,
+    fields = [f"{when:%Y-%m-%d}", f"{when:%H:%M:%S}", site, computer.upper(), "127.0.0.1", request.method,
               stem or "/", query or "-", str(request.port), "-", request.client_ip, "HTTP/1.1",
               (request.user_agent or "-").replace(" ", "+"), "-", request.host_header or "-", str(request.status), "0",
               "0", "180", "120", "15", *custom]

@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """tls_usage: who still uses TLS 1.0/1.1 on a host, and whether it is safe to switch them off (docs/usage.md).
 
-One round trip: the host counts SCHANNEL events, IIS log lines and Exchange SMTP receive log lines from the
-checkpoint this controller keeps; the run is merged into the host's store file, and the report and gate are
-computed from the whole store."""
+One round trip: the host counts SCHANNEL events, IIS log lines (of the default log folders and of every IIS
+site's own log folder) and Exchange SMTP receive log lines from the checkpoint this controller keeps; the run
+is merged into the host's store file, and the report and gate are computed from the whole store."""
 
 from __future__ import annotations
 
@@ -111,6 +111,9 @@ class ActionModule(TlsHostAction):
             usage["events"] = {"log": schannel.LOG, "provider": schannel.PROVIDER, "ids": list(schannel.EVENT_IDS),
                                "spec": schannel.SPEC.to_json()}
         if "iis" in args["sources"]:
+            # With the site inventory the host also reads every site's log_dir, in the same round trip, so a
+            # site logging outside the default folder is counted; coverage then requires every https site.
+            usage["iis_sites"] = True
             usage["iis"] = {"folders": IIS_FOLDERS, "patterns": list(iis.FILE_PATTERNS), "format": "w3c",
                             "spec": iis.SPEC.to_json()}
         if "smtp" in args["sources"]:
@@ -133,5 +136,6 @@ class ActionModule(TlsHostAction):
             except (OSError, FileProblem) as err:
                 raise ValidationError([Problem("store", f"cannot keep the usage history in {path}: {err}")]) \
                     from None
-        return {**report, "changed": False, "msg": _message(report), "store_file": path,
+        warnings = {"warnings": list(reply["warnings"])} if reply.get("warnings") else {}   # e.g. IIS unreadable
+        return {**report, **warnings, "changed": False, "msg": _message(report), "store_file": path,
                 "store_written": not self._task.check_mode}

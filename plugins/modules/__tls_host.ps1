@@ -481,7 +481,11 @@ Function Test-UsageArgs {
         events = $null
         iis = $null
         smtp = $null
+        iis_sites = $false
     }
+    $sites = $Usage['iis_sites']
+    if ($null -ne $sites -and $sites -isnot [bool]) { $module.FailJson('usage.iis_sites: should be true or false') }
+    $read.iis_sites = $true -eq $sites
     $events = $Usage['events']
     if ($null -ne $events) {
         if ($events -isnot [System.Collections.IDictionary]) { $module.FailJson('usage.events: should be a dict') }
@@ -1104,9 +1108,10 @@ Function Get-HeadSha256 {
 }
 
 Function Get-UsageLogFiles {
-    # Every file matching the patterns in every folder (a '*' is allowed in the folder's last part).
+    # Every file matching the patterns in every folder (a '*' is allowed in the folder's last part), each once.
     param($Folders, $Patterns, $Notes)
     $files = [System.Collections.Generic.List[Object]]@()
+    $seen = @{}   # a folder named twice (a site's log_dir inside the default glob) is read once
     foreach ($folder in $Folders) {
         $expanded = [Environment]::ExpandEnvironmentVariables($folder).TrimEnd('\')
         $parent = Split-Path -Path $expanded -Parent
@@ -1123,7 +1128,6 @@ Function Get-UsageLogFiles {
         }
         foreach ($dir in $dirs) {
             try {
-                $seen = @{}
                 foreach ($pattern in $Patterns) {
                     foreach ($info in ([System.IO.DirectoryInfo]$dir).GetFiles($pattern)) {
                         if ($seen.ContainsKey($info.FullName.ToLowerInvariant())) { continue }
@@ -1390,7 +1394,21 @@ Function Invoke-UsageRead {
         $source = if ($null -ne $previous) { 'host' } else { 'none' }
     }
     $events = if ($null -ne $Read.events) { Read-UsageEvents -Read $Read -Previous $previous } else { $null }
-    $iis = if ($null -ne $Read.iis) { Read-UsageLogs -Files $Read.iis -Read $Read -Previous $previous -What 'IIS logs' } else { $null }
+    $inventory = @{ sites = $null; error = '' }
+    if ($Read.iis_sites) { $inventory = Read-IisSites }
+    if ($inventory.error -ne '') { $module.Warn("usage.iis_sites: $($inventory.error)") }
+    $iisFiles = $Read.iis
+    if ($null -ne $iisFiles -and $null -ne $inventory.sites) {
+        # docs/usage.md "Host reads needed": every site's log_dir is read too, wherever the site logs.
+        $iisFiles = $iisFiles.Clone()
+        $iisFiles.folders = [string[]]@(@($Read.iis.folders) + @($inventory.sites | ForEach-Object { $_.log_dir }))
+    }
+    $iis = if ($null -ne $iisFiles) { Read-UsageLogs -Files $iisFiles -Read $Read -Previous $previous -What 'IIS logs' } else { $null }
+    if ($null -ne $iis -and $inventory.error -ne '') {
+        $message = "the IIS site inventory could not be read ($($inventory.error)): only the folders asked for were read, " +
+            'and which sites serve https is unknown'
+        $iis.notes = @($iis.notes) + @(@{ kind = 'iis_sites_unreadable'; message = $message; count = 1; blocks_gate = $true })
+    }
     $smtp = $null
     if ($null -ne $Read.smtp) {
         $native = $true
@@ -1464,7 +1482,7 @@ Function Invoke-UsageRead {
     }
     catch { $boot = '' }
     @{ checkpoint = $checkpoint; checkpoint_source = $source; events = $events; iis = $iis; smtp = $smtp
-        event_logging = $eventLogging; schannel_key_written = $keyWritten; last_boot = $boot; iis_sites = $null }
+        event_logging = $eventLogging; schannel_key_written = $keyWritten; last_boot = $boot; iis_sites = $inventory.sites }
 }
 
 # ---------------------------------------------------------------- IIS: custom log fields (logFile/customFields)
@@ -1518,23 +1536,39 @@ Function ConvertFrom-LogFieldCollection {
     , $fields
 }
 
+Function Get-IisAssemblyPath {
+    # Microsoft.Web.Administration.dll when IIS is installed (the assembly and applicationHost.config exist), else $null.
+    $inetsrv = [Environment]::ExpandEnvironmentVariables('%windir%\system32\inetsrv')
+    $assembly = Join-Path -Path $inetsrv -ChildPath 'Microsoft.Web.Administration.dll'
+    $config = Join-Path -Path $inetsrv -ChildPath 'config\applicationHost.config'
+    if ([System.IO.File]::Exists($assembly) -and [System.IO.File]::Exists($config)) { $assembly } else { $null }
+}
+
+Function New-IisServerManager {
+    param([string]$Assembly)
+    $null = [System.Reflection.Assembly]::LoadFrom($Assembly)
+    New-Object -TypeName Microsoft.Web.Administration.ServerManager
+}
+
+Function Get-IisSitesSection {
+    param($Manager)
+    $Manager.GetApplicationHostConfiguration().GetSection('system.applicationHost/sites')
+}
+
 Function Invoke-LogFieldRequest {
     # installed: false without IIS; error: why the configuration could not be read (then nothing is added).
     param($Adds)
     $reply = [ordered]@{ installed = $false; error = ''; site_defaults = @(); sites = @(); added = @() }
-    $inetsrv = [Environment]::ExpandEnvironmentVariables('%windir%\system32\inetsrv')
-    $assembly = Join-Path -Path $inetsrv -ChildPath 'Microsoft.Web.Administration.dll'
-    $config = Join-Path -Path $inetsrv -ChildPath 'config\applicationHost.config'
-    if (-not ([System.IO.File]::Exists($assembly) -and [System.IO.File]::Exists($config))) {
+    $assembly = Get-IisAssemblyPath
+    if ($null -eq $assembly) {
         if ($Adds.Count -gt 0) { $module.FailJson('iis_log_fields.add: IIS is not installed on this host; nothing was changed') }
         return $reply
     }
     $reply.installed = $true
     $manager = $null
     try {
-        $null = [System.Reflection.Assembly]::LoadFrom($assembly)
-        $manager = New-Object -TypeName Microsoft.Web.Administration.ServerManager
-        $section = $manager.GetApplicationHostConfiguration().GetSection('system.applicationHost/sites')
+        $manager = New-IisServerManager -Assembly $assembly
+        $section = Get-IisSitesSection -Manager $manager
         $collections = New-Object -TypeName 'System.Collections.Generic.Dictionary[string,object]' -ArgumentList ([StringComparer]::OrdinalIgnoreCase)
         $collections[''] = $section.GetChildElement('siteDefaults').GetChildElement('logFile').GetCollection('customFields')
         $sites = [System.Collections.Generic.List[Object]]@()
@@ -1586,6 +1620,64 @@ Function Invoke-LogFieldRequest {
     }
     finally { $manager.Dispose() }
     $reply
+}
+
+# ---------------------------------------------------------------- IIS: site inventory (usage.iis_sites)
+# Each site's id, name, bindings and logFile settings as IIS applies them: an attribute the site leaves at its
+# default comes from siteDefaults, and a site without custom fields of its own logs those of siteDefaults. What
+# they mean for coverage is the controller's business (docs/usage.md, "Coverage").
+Function Get-SiteLogValue {
+    # A logFile attribute of the site, or of siteDefaults when the site does not set it; enum numbers by name.
+    param($LogFile, $Defaults, [string]$Name)
+    $attribute = $LogFile.GetAttribute($Name)
+    if ($attribute.IsInheritedFromDefaultValue) { $attribute = $Defaults.GetAttribute($Name) }
+    $value = $attribute.Value
+    if ($value -is [int]) {
+        foreach ($enum in $attribute.Schema.GetEnumValues()) { if ($enum.Value -eq $value) { return $enum.Name } }
+    }
+    $value
+}
+
+Function Get-SiteLogFields {
+    # The entries of a logFile's customFields; none before IIS 8.5, whose schema has no customFields.
+    param($LogFile)
+    if ($null -eq $LogFile.Schema.ChildElementSchemas['customFields']) { return , @() }
+    ConvertFrom-LogFieldCollection -Collection $LogFile.GetCollection('customFields')
+}
+
+Function Read-IisSites {
+    # sites: the inventory, $null without IIS; error: why the configuration could not be read (sites then $null).
+    $assembly = Get-IisAssemblyPath
+    if ($null -eq $assembly) { return @{ sites = $null; error = '' } }
+    $manager = $null
+    try {
+        $manager = New-IisServerManager -Assembly $assembly
+        $section = Get-IisSitesSection -Manager $manager
+        $defaults = $section.GetChildElement('siteDefaults').GetChildElement('logFile')
+        $defaultFields = Get-SiteLogFields -LogFile $defaults
+        $sites = [System.Collections.Generic.List[Object]]@()
+        foreach ($site in $section.GetCollection()) {
+            $id = [long]$site.GetAttributeValue('id')
+            $logFile = $site.GetChildElement('logFile')
+            $fields = Get-SiteLogFields -LogFile $logFile
+            if ($fields.Count -eq 0) { $fields = $defaultFields }
+            $directory = [string](Get-SiteLogValue -LogFile $logFile -Defaults $defaults -Name 'directory')
+            $directory = [Environment]::ExpandEnvironmentVariables($directory).TrimEnd('\')
+            $bindings = @(foreach ($binding in $site.GetCollection('bindings')) {
+                    $information = [string]$binding.GetAttributeValue('bindingInformation')
+                    [ordered]@{ protocol = [string]$binding.GetAttributeValue('protocol'); information = $information }
+                })
+            $sites.Add([ordered]@{
+                    id = $id; name = [string]$site.GetAttributeValue('name'); log_dir = "$directory\W3SVC$id"
+                    log_format = [string](Get-SiteLogValue -LogFile $logFile -Defaults $defaults -Name 'logFormat')
+                    logging_enabled = [bool](Get-SiteLogValue -LogFile $logFile -Defaults $defaults -Name 'enabled')
+                    bindings = $bindings; custom_fields = @($fields)
+                })
+        }
+        @{ sites = @($sites); error = '' }
+    }
+    catch { @{ sites = $null; error = "IIS configuration: $(Get-ErrorText -ErrorRecord $_)" } }
+    finally { if ($null -ne $manager) { $manager.Dispose() } }
 }
 
 $params = $module.Params

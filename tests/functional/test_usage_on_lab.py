@@ -45,9 +45,9 @@ def usage(lab, tmp_path: Path, store: Path, *args: str, days: object = 30, host:
     return report["plays"][0]["tasks"][0]["hosts"][host]
 
 
-def shake(lab, protocol: str, client_ip: str, user_agent: str) -> None:
-    port = lab.running.config.ports["web01"]["https"]
-    attempt = traffic.handshake(port, "web01.lab.test", protocol, lab.state / "pki" / "ca.crt", client_ip=client_ip,
+def shake(lab, protocol: str, client_ip: str, user_agent: str, host: str = "web01") -> None:
+    port = lab.running.config.ports[host]["https"]
+    attempt = traffic.handshake(port, f"{host}.lab.test", protocol, lab.state / "pki" / "ca.crt", client_ip=client_ip,
                                 user_agent=user_agent)
     assert attempt.accepted, attempt.detail
 
@@ -179,3 +179,57 @@ def test_without_exchange_require_smtp_cannot_pass(seeded, tmp_path):
                    sources="[schannel, iis, smtp]\n        require_smtp: true")
     assert result["gate"]["verdict"] == "undetermined", result["gate"]
     assert any("no SMTP receive protocol logs were read" in r for r in result["gate"]["reasons"]), result["gate"]
+
+
+CUSTOM_LOGS = r"D:\WebLogs"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """web02's IIS: site 1 (the one its https listener serves) logs to D:\\WebLogs with the crypt-* fields; two more
+    https sites, one with custom fields of its own but no crypt-protocol, one with logging off."""
+    handle = start_lab(tmp_path_factory.mktemp("sites") / "lab", [fleet.HostSpec("web02", "2019")])
+    host = handle.host("web02")
+    iis.turn_on_evidence(host)
+    config = iis.load(host)
+    config.sites[0].log_dir = CUSTOM_LOGS
+    config.sites += [iis.Site(2, "Intranet", [("OriginalIP", "X-Forwarded-For", "RequestHeader")],
+                              bindings=[("https", "*:8443:intranet.example")]),
+                     iis.Site(3, "Payroll", logging_enabled=False, bindings=[("https", "*:9443:")])]
+    iis.save(host, config)
+    yield handle
+    handle.stop()
+
+
+def test_a_site_logging_elsewhere_is_read_and_sites_that_cannot_be_judged_hold_the_gate(sites, tmp_path):
+    shake(sites, "tls1_0", "10.5.5.5", "Java/1.6.0_45", host="web02")
+    host = sites.host("web02")
+    assert host.read_file(CUSTOM_LOGS + r"\W3SVC1\u_ex" + datetime.now(UTC).strftime("%y%m%d") + "_x.log")
+    assert not host.local_path(r"C:\inetpub\logs\LogFiles").exists()    # nothing in the default folder
+    result = usage(sites, tmp_path, tmp_path / "store", host="web02")
+    assert not result.get("failed"), result.get("msg")
+    assert [(c["client_ip"], c["protocol"]) for c in result["legacy_clients"]] == [("10.5.5.5", "tls1_0")], \
+        result["legacy_clients"]
+    assert result["gate"]["verdict"] == "fail", result["gate"]
+    reasons = result["gate"]["reasons"]
+    assert any("no IIS crypt-protocol field configured on site W3SVC2 (Intranet)" in r for r in reasons), reasons
+    assert any("IIS site W3SVC3 (Payroll) has an https binding but no W3C logging" in r for r in reasons), reasons
+    assert result["coverage"]["sites_without_crypt"] == ["W3SVC2"], result["coverage"]   # Payroll: siteDefaults
+    streams = {s["stream"]: s for s in result["coverage"]["streams"]}
+    assert sorted(streams) == ["iis:W3SVC1", "iis:W3SVC2", "iis:W3SVC3", "schannel"], streams
+    assert streams["iis:W3SVC1"]["spans"], streams["iis:W3SVC1"]   # read from D:\\WebLogs\\W3SVC1
+
+
+def test_an_unreadable_iis_configuration_is_a_warning_and_holds_the_gate(sites, tmp_path):
+    host = sites.host("web02")
+    host.set_faults({"iis_config_unreadable": "Cannot read configuration file due to insufficient permissions"})
+    try:
+        result = usage(sites, tmp_path, tmp_path / "store", host="web02")
+    finally:
+        host.set_faults({"iis_config_unreadable": None})
+    assert not result.get("failed"), result.get("msg")
+    assert result["warnings"] == ["usage.iis_sites: IIS configuration: Cannot read configuration file due to "
+                                  "insufficient permissions"], result.get("warnings")
+    assert result["gate"]["verdict"] != "pass", result["gate"]
+    assert any(r.startswith("the IIS site inventory could not be read") for r in result["gate"]["reasons"]), \
+        result["gate"]["reasons"]

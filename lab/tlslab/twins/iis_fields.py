@@ -46,7 +46,7 @@ def check(request: object) -> list[dict]:
     return list(adds)
 
 
-def _fields(entries: list[tuple[str, str, str]]) -> list[dict]:
+def field_dicts(entries: list[tuple[str, str, str]]) -> list[dict]:
     return [{"name": n, "source": s, "type": t} for n, s, t in entries]
 
 
@@ -83,6 +83,6 @@ def run(host: Host, adds: list[dict], check_mode: bool, result: dict) -> dict:
     if added and not check_mode:
         iis.save(host, config)
         result["changed"] = True
-    reply.update(added=added, site_defaults=_fields(config.site_defaults),
-                 sites=[{"id": s.id, "name": s.name, "fields": _fields(s.fields)} for s in config.sites])
+    reply.update(added=added, site_defaults=field_dicts(config.site_defaults),
+                 sites=[{"id": s.id, "name": s.name, "fields": field_dicts(s.fields)} for s in config.sites])
     return reply

@@ -26,7 +26,7 @@ from .dotnet_registry import DotNetError, DotNetRegistry, HostCrashed, split_key
 from .usage_read import UsageRead
 
 MODULE = "tlsguard.windows.__tls_host"
-SOURCE_SHA256 = "5064f486f11da859094798126310382ddffe3bab2fbd09dd50ed8f3c0ef2cf46"
+SOURCE_SHA256 = "d0bb3fd78d1a28464ea34136928aeb29fab84490e224c658688a6e3d15bd059e"
 HIVES = ("HKLM", "HKCU", "HKU", "HKCR", "HKCC")
 TYPES = ("REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_MULTI_SZ", "REG_QWORD", "REG_NONE")
 _HIVE = {"type": "str", "default": "HKLM", "choices": list(HIVES)}
@@ -374,6 +374,7 @@ def run(host: Host, complex_args: dict) -> dict:
         module.result["backup_dir_problem"] = backup_files.folder_problem(host, backup_dir)
     if usage is not None:
         module.result["usage"] = usage.run()
+        module.warnings += usage.warnings
     if field_adds is not None:
         try:
             module.result["iis_log_fields"] = iis_fields.run(host, field_adds, check_mode, module.result)

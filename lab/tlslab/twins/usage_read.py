@@ -36,9 +36,11 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.usage.spec 
     CountSpec,
 )
 
+from .. import iis as lab_iis
 from ..executor import expand
 from ..host import FILETIME_EPOCH_OFFSET, Host
 from .args import ModuleFailure
+from .iis_fields import field_dicts
 
 KEYS = ("not_before", "checkpoint", "checkpoint_dir", "events", "iis", "smtp", "iis_sites", "schannel_key")
 DEFAULT_DIR = r"%ProgramData%\tlsguard\usage"
@@ -81,6 +83,7 @@ class UsageRead:
     def __init__(self, host: Host, usage: object, check_mode: bool) -> None:
         self.host = host
         self.check_mode = check_mode
+        self.warnings: list[str] = []
         if not isinstance(usage, Mapping):
             raise _fail("usage: should be a dict")
         unknown = sorted(set(usage) - set(KEYS))
@@ -100,6 +103,9 @@ class UsageRead:
         if not isinstance(key, str):
             raise _fail("usage.schannel_key: should be a string")
         self.schannel_key = key.strip("\\")
+        self.iis_sites = usage.get("iis_sites")
+        if self.iis_sites is not None and not isinstance(self.iis_sites, bool):
+            raise _fail("usage.iis_sites: should be true or false")
         self.events = self._events(usage.get("events"))
         self.iis = self._files(usage.get("iis"), "usage.iis", logread.W3C)
         self.smtp = self._files(usage.get("smtp"), "usage.smtp", logread.CSV)
@@ -182,7 +188,9 @@ class UsageRead:
         return reply.to_json()
 
     def _listing(self, folders: list[str], patterns: list[str]) -> list[FileStat]:
-        found = []
+        """Every matching file of every folder, each once (a site's log_dir may be inside the default glob)."""
+        found: list[FileStat] = []
+        seen: set[str] = set()
         environment = self.host.environment
         for folder in folders:
             base = expand(folder, environment).rstrip("\\")
@@ -200,9 +208,12 @@ class UsageRead:
                 if not local.is_dir():
                     continue
                 for entry in sorted(local.iterdir()):
-                    if entry.is_file() and any(fnmatch.fnmatch(entry.name, p.lower()) for p in patterns):
+                    path = f"{windows}\\{entry.name}"
+                    if entry.is_file() and path.casefold() not in seen and \
+                            any(fnmatch.fnmatch(entry.name, p.lower()) for p in patterns):
+                        seen.add(path.casefold())
                         stat = entry.stat()
-                        found.append(FileStat(f"{windows}\\{entry.name}", stat.st_size, _iso(stat.st_mtime)))
+                        found.append(FileStat(path, stat.st_size, _iso(stat.st_mtime)))
         return found
 
     def _open_from(self, path: str, offset: int) -> Iterator[bytes]:
@@ -235,10 +246,36 @@ class UsageRead:
                 files.append(position.to_json())
         return files
 
+    def _sites(self) -> tuple[list[dict] | None, str]:
+        """Read-IisSites: (the inventory, None without IIS; why the configuration could not be read)."""
+        config = lab_iis.load(self.host)
+        if config is None:
+            return None, ""
+        broken = self.host.faults.get("iis_config_unreadable")
+        if broken:
+            return None, f"IIS configuration: {broken}"
+        custom = lab_iis.has_custom_fields(self.host)   # no customFields in the schema before IIS 8.5
+        return [{"id": site.id, "name": site.name, "log_dir": config.log_dir(site), "log_format": site.log_format,
+                 "logging_enabled": site.logging_enabled,
+                 "bindings": [{"protocol": p, "information": i} for p, i in site.bindings],
+                 "custom_fields": field_dicts(config.effective(site)) if custom else []}
+                for site in config.sites], ""
+
     def run(self) -> dict:
         previous, source = self._stored()
         events = self._event_read(self.events, previous) if self.events is not None else None
-        iis = self._file_read(self.iis, previous) if self.iis is not None else None
+        sites, sites_error = self._sites() if self.iis_sites else (None, "")
+        if sites_error:
+            self.warnings.append(f"usage.iis_sites: {sites_error}")
+        iis_read = self.iis
+        if iis_read is not None and sites is not None:
+            # docs/usage.md "Host reads needed": every site's log_dir is read too, wherever the site logs.
+            iis_read = dict(iis_read, folders=[*iis_read["folders"], *(s["log_dir"] for s in sites)])
+        iis = self._file_read(iis_read, previous) if iis_read is not None else None
+        if iis is not None and sites_error:
+            iis["notes"].append({"kind": "iis_sites_unreadable", "count": 1, "blocks_gate": True, "message":
+                                 f"the IIS site inventory could not be read ({sites_error}): only the folders asked "
+                                 "for were read, and which sites serve https is unknown"})
         smtp = self._file_read(self.smtp, previous) if self.smtp is not None else None
         taken = _now()
         end_event = None
@@ -257,8 +294,7 @@ class UsageRead:
             self._keep(checkpoint)
         return {"checkpoint": checkpoint, "checkpoint_source": source, "events": events, "iis": iis, "smtp": smtp,
                 "event_logging": self._event_logging(), "schannel_key_written": self._key_written(),
-                "last_boot": self._boot(),
-                "iis_sites": None}
+                "last_boot": self._boot(), "iis_sites": sites}
 
     def _event_logging(self) -> int | None:
         """The REG_DWORD as read (None when absent)."""

@@ -108,6 +108,32 @@ def test_install_names_files_the_collection_ships(readme):
         assert package in packages and package in text
 
 
+def test_install_from_a_tarball_runs_as_written(readme, tmp_path):
+    """The tarball and pip lines, for a user who has Ansible (this venv) and a home of their own; the Galaxy and git
+    lines need the network (the same install, from another source)."""
+    lines = [line.split("#")[0].strip() for line in example(readme, "install").splitlines()]
+    [tarball_line] = [line for line in lines if line.endswith(".tar.gz")]
+    [pip_line] = [line for line in lines if line.startswith("pip install")]
+    tree, out, home = tmp_path / "tree", tmp_path / "out", tmp_path / "home"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        if (ROOT / name).is_file():
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, tree / name)
+    out.mkdir()
+    home.mkdir()
+    env = newcomer_env(HOME=str(home))
+    galaxy = ROOT / ".venv" / "bin" / "ansible-galaxy"
+    subprocess.run([str(galaxy), "collection", "build", "--output-path", str(out)], cwd=tree, check=True,
+                   capture_output=True, env=env)
+    env["PATH"] = f"{ROOT / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"
+    done = bash(f"{tarball_line}\n{pip_line}\nansible-doc -l tlsguard.windows", out, env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    installed = home / ".ansible" / "collections" / "ansible_collections" / "tlsguard" / "windows"
+    assert (installed / "MANIFEST.json").is_file()
+    assert "tlsguard.windows.tls_config" in done.stdout
+
+
 def test_regfile_adhoc_runs_as_written_in_a_fresh_shell(readme):
     text = example(readme, "regfile-adhoc")
     done = bash(text, ROOT, newcomer_env())

@@ -11,7 +11,7 @@ LATEST := .venv-latest
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build
 export NO_PROXY := 127.0.0.1,localhost
 
-.PHONY: demo demo-regfile bench-scan bench-lab bench-usage record-fixtures test setup setup-latest lint \
+.PHONY: demo demo-regfile lab-run bench-scan bench-lab bench-usage record-fixtures test setup setup-latest lint \
 	typecheck unit functional lab-tests sanity collection-link clean bench-report record-report-fixtures browser \
 	docs-screenshot bench-regfile corpus-regfile bench-rollout molecule
 
@@ -57,6 +57,19 @@ demo: setup
 	&& { $(BIN)/ansible-playbook -i .build/lab/inventory.yml playbooks/rollout.yml $(DEMO_VARS); \
 	     $(BIN)/ansible-playbook -i .build/lab/inventory.yml examples/demo/outcome.yml $(DEMO_VARS); }; status=$$?; \
 	$(LAB) stop; exit $$status
+
+# Your own playbook against a new lab: LAB_HOSTS emulated hosts of the OS profiles in LAB_MIX (round robin) on free
+# 127.0.0.1 ports, e.g. make lab-run PLAYBOOK=my.yml LAB_MIX=2012r2,2019,2022 ARGS="--check --diff". The lab is
+# stopped afterwards; its state stays in .build/lab-run (hosts group `windows`, endpoints in `tls_endpoints`).
+LAB_HOSTS ?= 3
+LAB_MIX ?= 2019
+LAB_RUN := PYTHONPATH=$(CURDIR)/.build $(BIN)/tlslab --state $(CURDIR)/.build/lab-run
+lab-run: setup
+	@test -n "$(PLAYBOOK)" || { echo "make lab-run: name a playbook, e.g. make lab-run PLAYBOOK=my.yml" >&2; exit 2; }
+	$(LAB_RUN) reset
+	$(LAB_RUN) start --hosts $(LAB_HOSTS) --mix $(LAB_MIX) --port 0 --tls-port-base 0
+	$(BIN)/ansible-playbook -i .build/lab-run/inventory.yml $(PLAYBOOK) $(ARGS); status=$$?; \
+	$(LAB_RUN) stop; exit $$status
 
 # The offline part: audit the .reg exports in examples/exports and render the enforce profile.
 demo-regfile: setup

@@ -29,6 +29,9 @@ from .osprofiles import PROFILES
 from .tlsservice import KINDS
 
 DEFAULT_STATE = Path(os.environ.get("TLSLAB_STATE", Path(".build") / "lab"))
+# Port 0 means a free one (WinRM) or a free one per listener (TLS): for a lab next to another on the same machine.
+DEFAULT_PORT = int(os.environ.get("TLSLAB_PORT", fleet.DEFAULT_PORT))
+DEFAULT_TLS_PORT_BASE = int(os.environ.get("TLSLAB_TLS_PORT_BASE", fleet.DEFAULT_TLS_PORT_BASE))
 
 
 class LabError(Exception):
@@ -67,7 +70,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     if args.hosts or args.fleet:
         specs = (fleet.from_file(args.fleet) if args.fleet else
                  fleet.from_count(args.hosts, args.mix.split(","), tuple(k for k in args.listeners.split(",") if k)))
-        config = fleet.LabConfig(port=args.port, tls_port_base=args.tls_port_base,
+        config = fleet.LabConfig(port=args.port or fleet.free_port(), tls_port_base=args.tls_port_base,
                                  timing=Timing(args.pre_down, args.downtime))
         fleet.create(state, specs, config)
     elif not (state / "lab.json").is_file():
@@ -186,8 +189,10 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--mix", default="2019", help=f"OS profiles, round robin ({', '.join(PROFILES)})")
     start.add_argument("--fleet", type=Path, help="fleet file or Ansible YAML inventory with lab_os per host")
     start.add_argument("--listeners", default="https", help=f"TLS listeners per host ({', '.join(KINDS)}; '' none)")
-    start.add_argument("--port", type=int, default=fleet.DEFAULT_PORT)
-    start.add_argument("--tls-port-base", type=int, default=fleet.DEFAULT_TLS_PORT_BASE)
+    start.add_argument("--port", type=int, default=DEFAULT_PORT,
+                       help="WinRM port (default: %(default)s, or $TLSLAB_PORT; 0: a free one)")
+    start.add_argument("--tls-port-base", type=int, default=DEFAULT_TLS_PORT_BASE,
+                       help="first TLS listener port (default: %(default)s, or $TLSLAB_TLS_PORT_BASE; 0: free ones)")
     start.add_argument("--pre-down", type=float, default=0.5, help="seconds from shutdown.exe to offline")
     start.add_argument("--downtime", type=float, default=2.0, help="seconds a rebooting host is offline")
     sub.add_parser("serve", help="run in the foreground (what start runs)")

@@ -115,8 +115,9 @@ class TlsHostAction(ActionBase):
         connection = getattr(self._connection, "transport", "?")
         message = (f"{name} runs on Windows hosts only, with PowerShell 5.1 or later; {self.hostname} is reached "
                    f"with connection '{connection}' and a '{shell}' shell. For a Windows host set ansible_connection: "
-                   "winrm (or psrp), ansible_port and ansible_user/ansible_password (or certificate/Kerberos auth), "
-                   "or ansible_connection: ssh with ansible_shell_type: powershell")
+                   "winrm (or psrp), ansible_port: 5986 (WinRM over HTTPS), ansible_winrm_transport: ntlm, kerberos "
+                   "or certificate, and ansible_user/ansible_password; or ansible_connection: ssh with "
+                   "ansible_shell_type: powershell (the collection's inventory.example shows each)")
         raise ValidationError([Problem("", message)])
 
     # ---------------------------------------------------------------- host calls

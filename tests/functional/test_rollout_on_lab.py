@@ -38,9 +38,12 @@ def rolled_out(tmp_path_factory):
 
 
 def play(lab, folder: Path, playbook: str, *extra: str):
+    # A fresh HOME of its own: anything the rollout writes under ~ (a default path the role forgot) shows up there.
+    home = folder / "home"
+    home.mkdir(parents=True, exist_ok=True)
     env = ansible_env({"ANSIBLE_STDOUT_CALLBACK": "json", "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
                        "ANSIBLE_SHOW_CUSTOM_STATS": "1", "ANSIBLE_HOME": str(folder / "ansible_home"),
-                       "ANSIBLE_LOCAL_TEMP": str(folder / "tmp")})
+                       "ANSIBLE_LOCAL_TEMP": str(folder / "tmp"), "HOME": str(home)})
     demo_vars = ROOT / "examples" / "demo" / "rollout_vars.yml"
     return lab.playbook(ROOT / "playbooks" / playbook, "-e", f"@{demo_vars}", "-e",
                         f"tlsguard_demo_dir={folder / 'demo'}", *extra, env=env)
@@ -110,3 +113,13 @@ def test_drift_finds_nothing_then_exactly_the_hand_edit(rolled_out):
     stats = report["global_custom_stats"]["tls_rollout_drift"]
     assert stats["web2019"]["values"] == [TLS12_SERVER + r"\Enabled"]
     assert not any(v["drifted"] for h, v in stats.items() if h != "web2019")
+
+
+def test_the_rollout_writes_nothing_under_home(rolled_out):
+    """Backups (the restore's own included), records, usage and Ansible's temp files all go where the variables
+    say: the HOME of every run above (enable, rollout with a rollback, drift twice) is still empty."""
+    _lab, folder, _result = rolled_out
+    homes = sorted(folder.rglob("home"))
+    assert len(homes) >= 3, homes
+    written = [str(path.relative_to(folder)) for home in homes for path in home.rglob("*")]
+    assert written == [], written

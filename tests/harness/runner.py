@@ -9,11 +9,10 @@ unchanged under ``ansible-test integration`` / ``windows-integration`` and here.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
-
-from tlslab.testing import ansible_env as lab_ansible_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS = ROOT / "tests" / "integration" / "targets"
@@ -34,6 +33,10 @@ def collections_path() -> Path:
 
 def ansible_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Quiet ansible output, this checkout as tlsguard.windows, the targets as roles."""
+    # Imported here: the lab imports the collection, which a script started from a plain shell finds only once
+    # main() has named the collections path.
+    from tlslab.testing import ansible_env as lab_ansible_env
+
     return lab_ansible_env({"ANSIBLE_COLLECTIONS_PATH": str(collections_path()), "ANSIBLE_ROLES_PATH": str(TARGETS),
                             **(extra or {})})
 
@@ -61,6 +64,7 @@ def main() -> int:
     parser.add_argument("hosts", nargs="?", default="localhost", help="host pattern (default: localhost)")
     parser.add_argument("-i", "--inventory", help="inventory for Windows targets (lab or real hosts)")
     args = parser.parse_args()
+    os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", str(collections_path()))
     result = run_target(args.target, args.hosts, args.inventory)
     sys.stdout.write(result.stdout + result.stderr)
     return result.returncode

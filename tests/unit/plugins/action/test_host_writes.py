@@ -248,7 +248,8 @@ def test_a_non_windows_host_is_told_what_to_set():
     assert result["failed"] and host.calls == []
     assert result["msg"].startswith("test runs on Windows hosts only, with PowerShell 5.1 or later; web01 is reached "
                                     "with connection 'local' and a 'sh' shell.")
-    assert "ansible_connection: winrm" in result["msg"]
+    for setting in ("ansible_connection: winrm", "ansible_port: 5986", "ansible_winrm_transport: ntlm"):
+        assert setting in result["msg"]
 
 
 def test_check_mode_says_in_one_line_what_would_change():

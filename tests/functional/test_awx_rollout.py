@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from ansible_collections.tlsguard.windows.tests.harness.awx_rollout import (
+    LAB_SPECIFIC,
     RUN_SPECIFIC,
     FleetRun,
     comparable,
@@ -98,9 +99,11 @@ def test_the_sliced_rollout_merges_into_the_single_jobs_report(fleets):
     assert merged["duplicates"] == [] and merged["summary"]["duplicates"] == 0
     assert len(merged["inputs"]) == SLICES
     assert sliced.merge.artifact_data["tlsguard_fleet_report"]["hosts"] == SIZE
-    expected = json.loads((single.controller / "reports" / "200" / "200.json").read_text())
-    assert comparable(merged) == comparable(expected)
-    assert comparable(single.merged_report) == comparable(expected)  # merging one part changes nothing
+    # The single job's report went through the same merge job (one part): both are built the same way
+    assert comparable(merged) == comparable(single.merged_report)
+    # and merging changes no row of the part it read (its "duplicates", results one job superseded, stay behind)
+    part = json.loads((single.controller / "reports" / "200" / "200.json").read_text())
+    assert comparable(part["hosts"]) == comparable(single.merged_report["hosts"])
 
 
 def _assert_successful_merge(job: Job) -> None:
@@ -114,6 +117,12 @@ def test_the_comparison_leaves_out_only_run_specific_fields(fleets):
     assert comparable(report) != comparable({**report, "hosts": report["hosts"][1:]})
     assert comparable(report) == comparable({**report, "generated_at": "2000-01-01T00:00:00Z"})
     assert set(RUN_SPECIFIC) == {"generated_at", "inputs", "collected_at", "source", "at", "backup_id", "last_boot"}
+    assert set(LAB_SPECIFIC) == {"first_seen", "last_seen", "last_seen_legacy"}
+    point = report["endpoints"][0]
+    moved = {**report, "endpoints": [{**point, "target": point["target"] + "0"}, *report["endpoints"][1:]]}
+    renamed = {**report, "endpoints": [{**point, "target": "elsewhere:" + point["target"]}, *report["endpoints"][1:]]}
+    assert comparable(moved) == comparable(report)  # only the port is left out of a target
+    assert comparable(renamed) != comparable(report)
 
 
 def _drift(run: FleetRun, ident: str) -> Job:

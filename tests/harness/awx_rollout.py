@@ -34,12 +34,12 @@ BATCHES: list[Any] = [1, "100%"]
 REPORT_PART = "{{ tlsguard_reports }}/{{ awx_workflow_job_id | default(awx_job_id) }}/{{ awx_job_id }}.json"
 
 
-def write_fleet(path: Path, size: int) -> Path:
-    """A lab fleet file: the demo's hosts that a rollout holds (a readiness blocker, a live TLS 1.0 client) and one
-    it enforces, none that fails it (a failed host stops its job at its batch, and a slice's batches are not the
-    single job's), then plain hosts of mixed builds up to ``size``."""
+def write_fleet(path: Path, size: int, held: bool = True) -> Path:
+    """A lab fleet file: with ``held``, the demo's hosts that a rollout holds (a readiness blocker, a live TLS 1.0
+    client) and one it enforces, none that fails it (a failed host stops its job at its batch, and a slice's batches
+    are not the single job's); then plain hosts of mixed builds up to ``size``."""
     demo = yaml.safe_load((DEMO / "fleet.yml").read_text())["hosts"]
-    kept = {name: demo[name] for name in ("sql2016", "app2022", "web2019")}
+    kept = {name: demo[name] for name in ("sql2016", "app2022", "web2019")} if held else {}
     plain = {f"srv{index:04d}": {"os": MIX[index % len(MIX)], "listeners": ["https"]}
              for index in range(size - len(kept))}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,8 @@ def roll_out(run: FleetRun, forks: int | None = None) -> FleetRun:
     return run
 
 
-# Fields that name the run rather than the fleet. Each is excluded for a reason that holds for any two runs:
+# Fields that name the run rather than the fleet, left out of the comparison; each for a reason that holds for any
+# two runs over equal fleets:
 RUN_SPECIFIC = {
     "generated_at": "when the report was built",
     "inputs": "which files were read: one part per job, so N parts for a sliced run and one for a single job",
@@ -115,14 +116,27 @@ RUN_SPECIFIC = {
     "source": "where in the inputs a section came from (a file and position, different per job)",
     "at": "when the last change was applied",
     "backup_id": "the backup's id, made of the host name and the time of the change",
-    "last_boot": "the lab host's boot time: each fleet rebooted at its own moment",
+    "last_boot": "the host's boot time: each fleet rebooted at its own moment",
+}
+# and fields where two lab fleets differ that two runs over one real fleet would not:
+LAB_SPECIFIC = {
+    "first_seen": "the lab replays its SYNTHETIC legacy client when it creates the host, so at each lab's start",
+    "last_seen": "as first_seen",
+    "last_seen_legacy": "as first_seen",
 }
 
 
+def _host_only(target: str) -> str:
+    """An endpoint's host without its port: each lab listens on free ports of its own."""
+    return target.rsplit(":", 1)[0]
+
+
 def comparable(value: Any) -> Any:
-    """The report without the run-specific fields (RUN_SPECIFIC), so two runs over equal fleets compare equal."""
+    """The report without RUN_SPECIFIC and LAB_SPECIFIC fields and with endpoint targets without their ports, so two
+    runs over equal lab fleets compare equal."""
     if isinstance(value, dict):
-        return {key: comparable(item) for key, item in value.items() if key not in RUN_SPECIFIC}
+        return {key: _host_only(item) if key == "target" and isinstance(item, str) else comparable(item)
+                for key, item in value.items() if key not in RUN_SPECIFIC and key not in LAB_SPECIFIC}
     if isinstance(value, list):
         return [comparable(item) for item in value]
     return value

@@ -10,9 +10,10 @@ Per fleet size, on a fresh lab fleet of plain hosts (mixed builds, one https lis
 3 SYNTHETIC days of clean history, playbooks/monitor.yml, playbooks/enforce.yml (its gate reads readiness and
 usage again, then stage 3, the reboot and the post-checks), tests/perf/awx/verify.yml (the post-checks alone,
 once more), tests/perf/awx/report.yml (the rollout's report step alone: tls_info and tls_report over every host;
-the stage jobs above run without it) and playbooks/merge_report.yml (the merge job over that report). CPU is the job's process tree (ansible-runner, ansible-playbook, its forks; read with wait4); the
-lab runs in this process and is not counted. The slope between the two sizes is the cost of one more host, the
-intercept the job's fixed cost. The lab is an emulator: controller-side costs, not Windows timings.
+the stage jobs above run without it) and playbooks/merge_report.yml (the merge job over that report). CPU is the
+job's process tree (ansible-runner, ansible-playbook, its forks; read with wait4); the lab runs in this process
+and is not counted. The slope between the two sizes is the cost of one more host, the intercept the job's fixed
+cost. The lab is an emulator: controller-side costs, not Windows timings.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import yaml
 from tlslab import fleet
 from tlslab.history import seed
 from tlslab.host import Timing
-from tlslab.testing import LabHandle, start_lab
+from tlslab.testing import LabHandle, free_port_block, start_lab
 
 from .awx_runner import Job, inventory_json, run_job, run_sliced
 
@@ -79,8 +79,13 @@ class FleetRun:
         self.lab.stop()
 
 
+def start_lab_fleet(folder: Path, size: int, held: bool = True) -> LabHandle:
+    specs = fleet.from_file(write_fleet(folder / "fleet.yml", size, held))
+    return start_lab(folder / "lab", specs, REBOOT, free_port_block(sum(len(spec.listeners) for spec in specs)))
+
+
 def start_fleet(folder: Path, size: int, slices: int) -> FleetRun:
-    lab = start_lab(folder / "lab", fleet.from_file(write_fleet(folder / "fleet.yml", size)), REBOOT)
+    lab = start_lab_fleet(folder, size)
     return FleetRun(lab, folder / "controller", inventory_json(lab.inventory), slices)
 
 

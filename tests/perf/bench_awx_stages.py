@@ -24,23 +24,26 @@ import tempfile
 import time
 from pathlib import Path
 
-from tlslab import fleet
 from tlslab.history import seed
-from tlslab.testing import start_lab
 
-from ansible_collections.tlsguard.windows.tests.harness.awx_rollout import REBOOT, extravars, write_fleet
+from ansible_collections.tlsguard.windows.tests.harness.awx_rollout import extravars, start_lab_fleet
 from ansible_collections.tlsguard.windows.tests.harness.awx_runner import inventory_json, run_job
 
 STAGES = (("enable", "playbooks/enable.yml"), ("monitor", "playbooks/monitor.yml"),
           ("enforce", "playbooks/enforce.yml"), ("verify", "tests/perf/awx/verify.yml"),
           ("report", "tests/perf/awx/report.yml"), ("merge", "playbooks/merge_report.yml"))
 
+# The monitor job's own scan probes TLS 1.0/1.1, which the host logs as SCHANNEL legacy handshakes; the enforce
+# job's gate reads usage again and would hold every host for them (docs/awx.md). Waived by name, as
+# tests/perf/bench_rollout.py waives it: a benchmark has no observation window.
+WAIVER = {"owner": "benchmark", "reason": "the monitor job's own scan is the only legacy TLS use in a benchmark"}
+
 
 def measure(hosts: int, forks: int) -> dict[str, dict[str, float]]:
     rows: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-awx-stages-") as scratch:
         folder = Path(scratch)
-        lab = start_lab(folder / "lab", fleet.from_file(write_fleet(folder / "fleet.yml", hosts, held=False)), REBOOT)
+        lab = start_lab_fleet(folder, hosts, held=False)
         try:
             inventory = inventory_json(lab.inventory)
             controller = folder / "controller"
@@ -51,7 +54,8 @@ def measure(hosts: int, forks: int) -> dict[str, dict[str, float]]:
                         seed(host, 3, ())
                 # the stages without the report step, which "report" measures on its own, and "merge" after it
                 variables = {**extravars(controller), "tls_rollout_report": str(part) if stage == "report" else "",
-                             "tls_report_parts": [str(part)], "tls_report_dest": str(controller / "fleet.json")}
+                             "tls_report_parts": [str(part)], "tls_report_dest": str(controller / "fleet.json"),
+                             "tls_rollout_usage_waiver": WAIVER}
                 rows[stage] = _job(folder / stage, playbook, inventory, variables, forks, job_id)
         finally:
             lab.stop()

@@ -111,13 +111,24 @@ def _assert_successful_merge(job: Job) -> None:
     assert not job.hosts_with("runner_on_failed")
 
 
+def _with_client(report: dict, client: dict) -> dict:
+    """The report with the first host's first legacy client replaced."""
+    row = report["hosts"][0]
+    usage = {**row["usage"], "legacy_clients": [client, *row["usage"]["legacy_clients"][1:]]}
+    return {**report, "hosts": [{**row, "usage": usage}, *report["hosts"][1:]]}
+
+
 def test_the_comparison_leaves_out_only_run_specific_fields(fleets):
     single, _sliced = fleets
     report = single.merged_report
+    assert len(RUN_SPECIFIC) == 5 and len(LAB_SPECIFIC) == 2  # each one explained there
     assert comparable(report) != comparable({**report, "hosts": report["hosts"][1:]})
     assert comparable(report) == comparable({**report, "generated_at": "2000-01-01T00:00:00Z"})
-    assert set(RUN_SPECIFIC) == {"generated_at", "inputs", "collected_at", "source", "at", "backup_id", "last_boot"}
-    assert set(LAB_SPECIFIC) == {"first_seen", "last_seen", "last_seen_legacy"}
+    client = report["hosts"][0]["usage"]["legacy_clients"][0]  # app2022's TLS 1.0 client
+    for changed in ({**client, "source": "smtp"}, {**client, "hits": client["hits"] + 1}):  # data, not an origin
+        assert comparable(_with_client(report, changed)) != comparable(report), changed
+    stamped = {**client, "first_seen": "2000-01-01T00:00:00Z"}
+    assert comparable(_with_client(report, stamped)) == comparable(report)
     point = report["endpoints"][0]
     moved = {**report, "endpoints": [{**point, "target": point["target"] + "0"}, *report["endpoints"][1:]]}
     renamed = {**report, "endpoints": [{**point, "target": "elsewhere:" + point["target"]}, *report["endpoints"][1:]]}
@@ -151,3 +162,12 @@ def test_drift_through_runner_finds_nothing_then_exactly_the_hand_edit(fleets):
     diffs = [e for e in drifted.events if e["event"] == "runner_on_ok" and e["event_data"]["host"] == "web2019"
              and e["event_data"]["res"].get("diff")]
     assert diffs, "the drifted host's check-mode result carries a diff (AWX's 'show changes')"
+
+
+def test_a_check_job_of_the_rollout_writes_no_report(fleets):
+    single, _sliced = fleets
+    variables = {**extravars(single.controller), "tls_rollout_report": str(single.controller / "new" / "r.json")}
+    job = run_job(single.controller.parent / "awx" / "check", "playbooks/rollout.yml", single.inventory, variables,
+                  check=True, limit="srv0000,srv0001", ident="check", job_id=500)
+    assert (job.status, job.rc) == ("successful", 0), job.stdout[-6000:]
+    assert not (single.controller / "new").exists()  # check mode creates neither the folder nor the report

@@ -113,35 +113,43 @@ def roll_out(run: FleetRun, forks: int | None = None) -> FleetRun:
 
 
 # Fields that name the run rather than the fleet, left out of the comparison; each for a reason that holds for any
-# two runs over equal fleets:
+# two runs over equal fleets. Keys are the field's place in the report document:
 RUN_SPECIFIC = {
     "generated_at": "when the report was built",
     "inputs": "which files were read: one part per job, so N parts for a sliced run and one for a single job",
-    "collected_at": "when a module read the host or scanned the endpoint",
-    "source": "where in the inputs a section came from (a file and position, different per job)",
-    "at": "when the last change was applied",
-    "backup_id": "the backup's id, made of the host name and the time of the change",
-    "last_boot": "the host's boot time: each fleet rebooted at its own moment",
+    "*.collected_at, *.source": "when and from which input position a section (a host's state, readiness, usage,"
+                                " change, failure, an endpoint) was read: per job; always the pair",
+    "hosts[].last_change.at, .backup_id": "when the change was applied, and the backup id made of host and time",
+    "hosts[].last_boot": "the host's boot time: each fleet rebooted at its own moment",
 }
 # and fields where two lab fleets differ that two runs over one real fleet would not:
 LAB_SPECIFIC = {
-    "first_seen": "the lab replays its SYNTHETIC legacy client when it creates the host, so at each lab's start",
-    "last_seen": "as first_seen",
-    "last_seen_legacy": "as first_seen",
+    "hosts[].usage.legacy_clients[].first_seen, .last_seen, hosts[].usage.last_seen_legacy":
+        "the lab replays its SYNTHETIC legacy client when it creates the host, so at each lab's start",
+    "*.target (its port only)": "each lab listens on free ports of its own; the host part is compared",
 }
 
 
-def _host_only(target: str) -> str:
-    """An endpoint's host without its port: each lab listens on free ports of its own."""
-    return target.rsplit(":", 1)[0]
+def _left_out(data: dict[str, Any], parent: str) -> set[str]:
+    keys = {"generated_at", "inputs", "last_boot"} if parent in ("", "hosts") else set()
+    if "collected_at" in data:  # an origin: the section's source and time (document._origin)
+        keys |= {"collected_at", "source"}
+    if parent == "last_change":
+        keys |= {"at", "backup_id"}
+    if parent == "legacy_clients":
+        keys |= {"first_seen", "last_seen"}
+    if parent == "usage":
+        keys.add("last_seen_legacy")
+    return keys
 
 
-def comparable(value: Any) -> Any:
-    """The report without RUN_SPECIFIC and LAB_SPECIFIC fields and with endpoint targets without their ports, so two
-    runs over equal lab fleets compare equal."""
+def comparable(value: Any, parent: str = "") -> Any:
+    """The report without the RUN_SPECIFIC and LAB_SPECIFIC fields, so two runs over equal lab fleets compare
+    equal; ``parent`` is the key the value sits under (a list passes its own key to its items)."""
     if isinstance(value, dict):
-        return {key: _host_only(item) if key == "target" and isinstance(item, str) else comparable(item)
-                for key, item in value.items() if key not in RUN_SPECIFIC and key not in LAB_SPECIFIC}
+        leave_out = _left_out(value, parent)
+        return {key: item.rsplit(":", 1)[0] if key == "target" and isinstance(item, str) else comparable(item, key)
+                for key, item in value.items() if key not in leave_out}
     if isinstance(value, list):
-        return [comparable(item) for item in value]
+        return [comparable(item, parent) for item in value]
     return value

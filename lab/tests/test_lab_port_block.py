@@ -11,7 +11,7 @@ from tlslab.testing import free_port_block, start_lab
 
 def test_listeners_serve_from_the_block(tmp_path):
     base = free_port_block(3)
-    assert 20000 <= base and base + 3 <= 32768
+    assert base >= 20000 and base + 3 <= 32768
     lab = start_lab(tmp_path / "lab", [fleet.HostSpec("a", "2019", ("https", "smtp")),
                                        fleet.HostSpec("b", "2022", ("https",))], tls_port_base=base)
     try:

@@ -9,6 +9,8 @@ Ansible finds the collection under test through ANSIBLE_COLLECTIONS_PATH, which 
 from __future__ import annotations
 
 import os
+import random
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -63,10 +65,33 @@ class LabHandle:
         self.running.stop()
 
 
-def start_lab(state: Path, specs: list[fleet.HostSpec], timing: Timing | None = None) -> LabHandle:
-    """Create a fleet in ``state`` and serve it from this process until ``stop()``."""
-    config = fleet.LabConfig(port=fleet.free_port(), tls_port_base=0, timing=timing or Timing(0.3, 1.0))
+def start_lab(state: Path, specs: list[fleet.HostSpec], timing: Timing | None = None,
+              tls_port_base: int = 0) -> LabHandle:
+    """Create a fleet in ``state`` and serve it from this process until ``stop()``. The hosts' TLS listeners get
+    free ephemeral ports, or consecutive ports from ``tls_port_base`` (see ``free_port_block``)."""
+    config = fleet.LabConfig(port=fleet.free_port(), tls_port_base=tls_port_base, timing=timing or Timing(0.3, 1.0))
     fleet.create(state, specs, config)
     running = RunningLab(state)
     running.start()
     return LabHandle(state, running)
+
+
+def free_port_block(count: int, low: int = 20000, high: int = 32768, tries: int = 50) -> int:
+    """The first of ``count`` consecutive free ports on 127.0.0.1 below the kernel's ephemeral range (32768 up on
+    Linux). A large fleet given ephemeral ports one by one races every outgoing connection of the machine for them
+    between the pick and the bind; a block outside that range does not."""
+    rng = random.Random()
+    for _attempt in range(tries):
+        base = rng.randrange(low, high - count)
+        if all(_bindable(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports between {low} and {high}")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True

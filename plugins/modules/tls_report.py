@@ -12,9 +12,9 @@ version_added: 1.0.0
 description:
   - "Runs on the controller (C(delegate_to: localhost) with C(run_once), or a play on C(localhost)). Takes the
     registered results of M(tlsguard.windows.tls_info), M(tlsguard.windows.tls_config),
-    M(tlsguard.windows.tls_restore) and M(tlsguard.windows.tls_scan) (and of C(tls_readiness) and C(tls_usage)
-    once they exist), or the JSON files such results or earlier reports were saved to, and writes one report with a
-    row per host and a row per endpoint."
+    M(tlsguard.windows.tls_restore), M(tlsguard.windows.tls_scan), M(tlsguard.windows.tls_readiness) and
+    M(tlsguard.windows.tls_usage), or the JSON files such results or earlier reports were saved to, and writes one
+    report with a row per host and a row per endpoint."
   - Per host - the OS, the stage of the rollout it reached, the effective protocols per side, whether its registry
     complies with O(profile), the verdict of each of its scanned endpoints, the legacy clients seen, the readiness
     verdict and blockers, the last change and its backup id, and the waivers with their reasons. Per endpoint -

@@ -8,7 +8,10 @@ without an execution environment):
 * ``inventory/hosts``: an executable script printing the inventory as JSON, as AWX writes it
   (``build_inventory`` in awx/main/tasks/jobs.py, from the same ``get_script_data`` that slices);
 * ``env/envvars``, ``env/extravars``, ``env/cmdline`` (``--check --diff`` for a check job, ``--limit``);
-* ``project/``: a symlink to this checkout, the project AWX syncs from SCM; playbooks are named relative to it.
+* ``project/``: a symlink to this checkout, the project AWX syncs from SCM; playbooks are named relative to it;
+* the extra vars AWX adds to every job (``awx_meta_vars`` in awx/main/models/unified_jobs.py and jobs.py):
+  ``awx_job_id`` (and ``tower_job_id``), and ``awx_workflow_job_id`` for a job that is a node of a workflow, which
+  each slice of a sliced job is. AWX passes no slice number.
 
 What a job leaves, with ansible-runner 2.4.3 (the pinned version): ``artifacts/<ident>/{rc,status,stdout}``, one
 JSON file per event in ``job_events/``, facts in ``fact_cache/<host>`` (the jsonfile cache runner configures), and
@@ -61,6 +64,17 @@ class Job:
     def hosts_with(self, event_name: str) -> set[str]:
         return {event["event_data"]["host"] for event in self.events
                 if event.get("event") == event_name and "host" in event.get("event_data", {})}
+
+    def batches(self) -> list[list[str]]:
+        """The hosts each play start worked on, in order: with ``serial``, every batch starts the play again."""
+        batches: list[list[str]] = []
+        for event in self.events:
+            if event.get("event") == "playbook_on_play_start":
+                batches.append([])
+            host = event.get("event_data", {}).get("host")
+            if batches and host and event.get("event", "").startswith("runner_on_") and host not in batches[-1]:
+                batches[-1].append(host)
+        return batches
 
     def fact_cache(self) -> dict[str, str]:
         """Host name -> its jsonfile cache entry as text. ansible-core 2.19 names the file ``s1_<host>`` (a schema
@@ -125,12 +139,20 @@ def _events(folder: Path) -> list[dict[str, Any]]:
     return sorted(events, key=lambda event: event.get("counter", 0))
 
 
+def awx_meta_vars(job_id: int, workflow_job_id: int | None = None) -> dict[str, Any]:
+    """The job's identity as AWX hands it to the playbook, under both of AWX's prefixes."""
+    ids = {"job_id": job_id} if workflow_job_id is None else {"job_id": job_id, "workflow_job_id": workflow_job_id}
+    return {f"{prefix}_{name}": value for prefix in ("awx", "tower") for name, value in ids.items()}
+
+
 def run_job(pdd: Path, playbook: str, inventory: dict[str, Any], extravars: dict[str, Any] | None = None,
-            check: bool = False, limit: str | None = None, ident: str = "job", forks: int | None = None) -> Job:
+            check: bool = False, limit: str | None = None, ident: str = "job", forks: int | None = None,
+            job_id: int = 1, workflow_job_id: int | None = None) -> Job:
     """One AWX-style job: ``playbook`` is relative to the project (this checkout)."""
     if not (ROOT / playbook).is_file():
         raise FileNotFoundError(f"playbook {playbook!r} not found in the project {ROOT}")
-    _write_private_data_dir(pdd, inventory, extravars or {}, check, limit, forks)
+    _write_private_data_dir(pdd, inventory, {**awx_meta_vars(job_id, workflow_job_id), **(extravars or {})}, check,
+                            limit, forks)
     log = pdd / f"{ident}.console"
     cmd = [str(BIN / "ansible-runner"), "run", str(pdd), "-p", playbook, "--ident", ident]
     with log.open("w") as out:
@@ -154,11 +176,14 @@ def run_job(pdd: Path, playbook: str, inventory: dict[str, Any], extravars: dict
 
 
 def run_sliced(workdir: Path, playbook: str, inventory: dict[str, Any], slices: int,
-               extravars: dict[str, Any] | None = None, check: bool = False) -> list[Job]:
-    """``slices`` jobs in parallel, one per AWX slice, each in its own private data dir (as on separate nodes)."""
+               extravars: dict[str, Any] | None = None, check: bool = False, forks: int | None = None,
+               workflow_job_id: int = 100) -> list[Job]:
+    """``slices`` jobs in parallel, one per AWX slice, each in its own private data dir (as on separate nodes),
+    each with its own job id under the sliced job's workflow job id (as AWX numbers them)."""
     def one(number: int) -> Job:
         return run_job(workdir / f"slice{number}", playbook, slice_inventory(inventory, number, slices), extravars,
-                       check, ident=f"slice{number}of{slices}")
+                       check, ident=f"slice{number}of{slices}", forks=forks, job_id=workflow_job_id + number,
+                       workflow_job_id=workflow_job_id)
 
     with ThreadPoolExecutor(max_workers=slices) as pool:
         return list(pool.map(one, range(1, slices + 1)))

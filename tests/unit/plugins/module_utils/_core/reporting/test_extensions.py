@@ -1,5 +1,5 @@
-"""tls_readiness and tls_usage results in the shape docs/report.md expects (the modules do not exist yet), and what
-a report says when they are absent."""
+"""tls_readiness and tls_usage results, in the modules' own shape and in the compact shape docs/report.md described
+before they existed, and what a report says when they are absent."""
 
 from __future__ import annotations
 
@@ -40,6 +40,56 @@ USAGE = {
                             "last_seen": "2026-11-30T17:00:00Z", "classification": "must_be_replaced"}],
     "last_seen_legacy": "2026-11-30T17:00:00Z",
 }
+
+
+# As the modules return them (abridged from a lab rollout): a verdict per stage with the rules blocking it, usage
+# one row per day, source and protocol, legacy clients one row per client and protocol.
+MODULE_READINESS = {
+    "verdicts": {"enable": {"verdict": "ready", "blocking": [], "unknown": [], "waived": []},
+                 "enforce": {"verdict": "blocked", "blocking": ["sql_2014_rtm"], "unknown": [], "waived": []}},
+    "findings": [
+        {"rule": "sql_2014_rtm", "component": "sql_server", "instance": "MSSQLSERVER", "status": "needs_update",
+         "severity": "high", "message": "SQL Server 2014 RTM cannot use TLS 1.2", "fix": "2014 SP3",
+         "stage": "enforce", "waived": None},
+        {"rule": "rdp_old", "component": "rdp", "status": "needs_update", "stage": "enforce", "message": "waived",
+         "waived": "decommissioned (CHG-1)"},
+        {"rule": "dotnet_strong_crypto", "component": "dotnet", "status": "ready", "stage": "enforce", "message": "ok"},
+    ],
+}
+MODULE_USAGE = {
+    "gate": {"verdict": "fail", "passed": False, "reasons": ["TLS 1.0 seen from 10.20.30.40"]},
+    "coverage": {"complete": False},
+    "daily": [{"day": "2026-12-01", "source": "iis", "protocol": "tls1_2", "count": 5},
+              {"day": "2026-12-03", "source": "iis", "protocol": "tls1_0", "count": 2},
+              {"day": "2026-12-03", "source": "iis", "protocol": "tls1_1", "count": 1},
+              {"day": "2026-12-03", "source": "schannel_server", "protocol": "tls1_0", "count": 3}],
+    "legacy_clients": [{"source": "iis", "site": "W3SVC1", "port": 443, "client_ip": "10.20.30.40",
+                        "forwarded_for": "", "user_agent": "MSIE 8.0", "protocol": "tls1_0", "count": 2,
+                        "first_seen": "2026-12-03T06:47:22Z", "last_seen": "2026-12-03T06:47:22Z",
+                        "classification": {"verdict": "can_upgrade_by_config", "rule": "ie8_10_win7"}},
+                       {"source": "schannel_server", "site": "CN=app2022.lab.test", "port": 0, "client_ip": "",
+                        "protocol": "tls1_0", "count": 3, "classification": None}],
+    "last_seen_legacy": "2026-12-03T06:47:22Z",
+}
+
+
+def test_readiness_as_tls_readiness_returns_it():
+    ready = readiness(MODULE_READINESS, "r", "enforce", Origin("t"))
+    assert ready.verdict == "blocked" and [b.rule for b in ready.blockers] == ["sql_2014_rtm"]  # not the waived one
+    assert readiness(MODULE_READINESS, "r", "enable", Origin("t")) == ready.__class__("ready", (), Origin("t"))
+    with pytest.raises(InputError, match=r"r\.verdicts\.enforce\.verdict: expected a string"):
+        readiness({"verdicts": {"enforce": {"verdict": {}}}}, "r", "enforce", Origin("t"))
+
+
+def test_usage_as_tls_usage_returns_it():
+    found = usage(MODULE_USAGE, "u", Origin("t"))
+    assert found.gate_passed is False and found.coverage_complete is False
+    assert [(d.date, d.source, d.legacy) for d in found.daily] == [
+        ("2026-12-01", "iis", 0), ("2026-12-03", "iis", 3), ("2026-12-03", "schannel_server", 3)]
+    assert found.legacy_handshakes == 3  # iis and schannel count the same handshakes: the larger, not the sum
+    web, schannel = found.clients
+    assert (web.client, web.hits, web.classification) == ("10.20.30.40", 2, "can_upgrade_by_config")
+    assert (schannel.client, schannel.classification) == ("CN=app2022.lab.test", None)
 
 
 def test_readiness_for_the_profiles_stage():

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .deadlines import attempt_seconds, guarded_sockets
 from .outcomes import PROBE_ORDER, Probe, give_up
-from .probe import Connection, attempt_seconds, connection, probe
+from .probe import Connection, connection, probe
 from .results import add_full, endpoint_result, finish, summarize
 from .scheduler import LimitedRunner
 from .sslyze_commands import FullRequest, scan_full
@@ -42,6 +43,13 @@ def endpoint_seconds(options: ScanOptions) -> float:
     ``per_endpoint`` at a time, each at most ``retries + 1`` attempts of ``attempt_seconds`` each."""
     rounds = -(-len(PROBE_ORDER) // options.per_endpoint)
     return rounds * (options.retries + 1) * attempt_seconds(options.timeout)
+
+
+def full_seconds(options: ScanOptions) -> float:
+    """An endpoint's budget at depth full, after its probes: twice its probe bound, counted from the first
+    connection of its full scan. sslyze makes a few hundred handshakes there (one per suite); an honest server
+    a long way off needs well under half of this, a peer that stalls every handshake is cut at it."""
+    return 2 * endpoint_seconds(options)
 
 
 def resolve(target: Target) -> tuple[str | None, str | None]:
@@ -123,14 +131,16 @@ def scan(targets: list[Target], options: ScanOptions, progress: Progress | None 
                                                options.timeout, options.retries)
         jobs.extend((target.index, version) for version in PROBE_ORDER)
     if jobs:
-        LimitedRunner(jobs, key=lambda job: job[0], work=state.run_probe, total=options.concurrency,
-                      per_key=options.per_endpoint, finished=state.probe_finished,
-                      key_done=state.endpoint_probed).run()
+        with guarded_sockets():
+            LimitedRunner(jobs, key=lambda job: job[0], work=state.run_probe, total=options.concurrency,
+                          per_key=options.per_endpoint, finished=state.probe_finished,
+                          key_done=state.endpoint_probed).run()
     if state.awaiting_full:
         requests = [FullRequest(index, state.conns[index],
                                 tuple(key for key, st in e["protocols"].items() if st != "rejected"))
                     for index, e in state.awaiting_full.items()]
-        scan_full(requests, options.ca_file, options.per_endpoint, options.concurrency, state.full_done)
+        scan_full(requests, options.ca_file, options.per_endpoint, options.concurrency, full_seconds(options),
+                  state.full_done)
     endpoints = [state.endpoints[t.index] for t in targets]
     duration = time.monotonic() - state.started
     return {"endpoints": endpoints, "summary": summarize(endpoints, options.policy, options.depth, duration)}

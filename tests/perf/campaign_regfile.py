@@ -74,7 +74,7 @@ def _encode(text: str, rng: random.Random, choices: tuple[str, ...] = ENCODINGS)
     how = rng.choice(choices)
     if how == "mixed":
         cut = rng.randrange(len(text) + 1)
-        first, _ = _encode(text[:cut], rng)
+        first = _encode(text[:cut], rng)[0]
         second = text[cut:].encode("utf-8", "surrogatepass")
         return first + second, how
     codecs = {"utf-16-le-bom": (b"\xff\xfe", "utf-16-le"), "utf-16-le": (b"", "utf-16-le"),
@@ -302,7 +302,7 @@ def _large(options: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("part", choices=["fuzz", "large"])
     parser.add_argument("--inputs", type=int, default=1000, help="fuzz: how many inputs")
     parser.add_argument("--seed", type=int, default=16, help="fuzz: the generator's seed")

@@ -33,7 +33,7 @@ class ActionModule(WritingHostAction):
 
     def check_arguments(self, args: dict) -> None:
         check_force(args["force"])
-        check_policy_arguments(args["profile"], args["overrides"])  # answered before the host is contacted
+        check_policy_arguments(args["profile"], args["overrides"], required=True)  # before the host is contacted
         self.waivers = parse_waivers(args["waivers"])
 
     def act(self, args: dict) -> dict:

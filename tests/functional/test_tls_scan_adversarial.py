@@ -1,6 +1,8 @@
 """tls_scan against peers that misbehave (campaign D23-D25), through the real ansible-playbook with the
 ansible.posix.json stdout callback: one task scans a closed port, a silent peer, one that answers garbage, one
-that trickles a TLS record one byte every 2 s, a plain HTTP server and a good TLS server, all on 127.0.0.1.
+that trickles a TLS record one byte every 2 s, an SMTP server that trickles its greeting (STARTTLS), a plain HTTP
+server and a good TLS server, all on 127.0.0.1. At depth full, a server that answers every handshake slowly is
+cut at the endpoint's budget.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.engine import ScanOptions, endpoint_seconds, scan
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.engine import (
+    ScanOptions,
+    endpoint_seconds,
+    full_seconds,
+    scan,
+)
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.targets import parse_targets
 from ansible_collections.tlsguard.windows.tests.harness.runner import ansible_env
 from ansible_collections.tlsguard.windows.tests.harness.tls_servers import (
@@ -36,7 +43,7 @@ def ports(tmp_path_factory) -> Iterator[dict[str, int]]:
     servers: list[Server] = []
     try:
         servers.append(start_openssl("good", pki, "-min_protocol", "TLSv1.2"))
-        for kind in ("silent", "garbage", "trickle", "plain"):
+        for kind in ("silent", "garbage", "trickle", "smtp_trickle", "plain"):
             servers.append(start_python(kind, kind, pki))
         found = {s.name: s.port for s in servers}
         found["closed"] = free_port()
@@ -47,7 +54,8 @@ def ports(tmp_path_factory) -> Iterator[dict[str, int]]:
 
 
 def _play(directory: Path, ports: dict[str, int], fail_on: list[str]) -> Path:
-    targets = [{"host": "127.0.0.1", "port": port, "name": name} for name, port in ports.items()]
+    targets = [{"host": "127.0.0.1", "port": port, "name": name,
+                "starttls": "smtp" if name.startswith("smtp") else "auto"} for name, port in ports.items()]
     task = {"name": "scan", "tlsguard.windows.tls_scan": {
         "targets": targets, "timeout": TIMEOUT, "retries": RETRIES, "progress_interval": 1, "fail_on": fail_on},
         "register": "scan"}
@@ -77,15 +85,18 @@ def test_every_bad_peer_ends_in_bounded_time_and_the_good_one_is_judged(ports, t
     by_name = {e["name"]: e for e in result["endpoints"]}
     statuses = {name: e["status"] for name, e in by_name.items()}
     assert statuses == {"good": "ok", "closed": "unreachable", "silent": "timeout", "trickle": "timeout",
-                        "garbage": "not_tls", "plain": "not_tls"}
+                        "smtp_trickle": "timeout", "garbage": "not_tls", "plain": "not_tls"}
     good = by_name["good"]
     assert good["protocols"]["tls1_2"] == "accepted" and good["protocols"]["tls1_1"] == "rejected"
     assert good["verdict"]["compliant"] is True
     assert all(e["verdict"]["compliant"] is None for name, e in by_name.items() if name != "good")
-    assert result["summary"]["total"] == 6 and result["summary"]["compliant"] == 1
-    assert result["summary"]["undetermined"] == 5 and result["summary"]["unreachable"] == 3
+    assert result["summary"]["total"] == 7 and result["summary"]["compliant"] == 1
+    assert result["summary"]["undetermined"] == 6 and result["summary"]["unreachable"] == 4
     assert result["legacy_accepted"] == []
     assert by_name["trickle"]["duration"] <= bound
+    # The plaintext phase before TLS is bounded too: before, this greeting kept the scan past 120 s.
+    assert by_name["smtp_trickle"]["duration"] <= bound
+    assert "STARTTLS dialogue did not end" in by_name["smtp_trickle"]["error"]
     assert "endpoints scanned in" in proc.stderr  # the progress line went to stderr, not into the JSON
 
 
@@ -105,3 +116,24 @@ def test_random_replies_never_make_an_endpoint_tls(ports):
                              for n in range(100)])
     endpoints = scan(targets, ScanOptions(timeout=TIMEOUT, retries=0))["endpoints"]
     assert {e["status"] for e in endpoints} == {"not_tls"}
+
+
+@pytest.fixture(scope="module")
+def slow_port(tmp_path_factory) -> Iterator[int]:
+    server = start_python("slow", "slow", make_pki(tmp_path_factory.mktemp("slow") / "pki"), "--delay", "0.6")
+    try:
+        yield server.port
+    finally:
+        server.stop()
+
+
+def test_depth_full_ends_at_the_endpoints_budget(slow_port):
+    # Every handshake of this server ends in time, but sslyze's full scan makes a few hundred of them: about
+    # 30 s at timeout 1 before the budget (the campaign's D23 asks for a deadline per endpoint, not per read).
+    options = ScanOptions(depth="full", timeout=1.0, retries=0)
+    started = time.monotonic()
+    [endpoint] = scan(parse_targets([{"host": "127.0.0.1", "port": slow_port, "name": "slow"}]), options)["endpoints"]
+    elapsed = time.monotonic() - started
+    assert endpoint["status"] == "ok" and endpoint["protocols"]["tls1_2"] == "accepted"
+    assert elapsed < endpoint_seconds(options) + full_seconds(options) + 2, elapsed
+    assert "budget" in endpoint["scan_errors"]["deadline"]

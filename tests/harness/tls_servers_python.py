@@ -16,6 +16,10 @@ server binds a free port, prints it on the first line of stdout and serves until
   SNI it carried (``sni``, null for none) and when the connection was accepted and its handshake ended
   (``opened``, ``closed``: this process's monotonic clock); it waits ``--delay`` seconds before the handshake
   so that overlapping connections really overlap.
+- ``smtp_trickle``: an SMTP greeting sent one byte every 0.5 s (``220-`` and then a line that never ends): the
+  plaintext phase of STARTTLS, before any TLS, sees data on every read.
+- ``slow``: TLS 1.2/1.3 that waits ``--delay`` seconds after each client hello arrives: every handshake ends in
+  time, but a scan that makes hundreds of them would take hours without a deadline for the whole endpoint.
 """
 
 from __future__ import annotations
@@ -93,6 +97,28 @@ class _Trickle(socketserver.BaseRequestHandler):
             pass  # the client gave up, as it should
 
 
+class _SmtpTrickle(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        try:
+            for byte in b"220-" + b"x" * 1200:  # 10 minutes at most
+                self.request.sendall(bytes([byte]))
+                time.sleep(0.5)
+        except OSError:
+            pass  # the client gave up, as it should
+
+
+class _Slow(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        if not self.request.recv(1, socket.MSG_PEEK):
+            return  # the starter's readiness check
+        time.sleep(self.server.args.delay)  # type: ignore[attr-defined]
+        try:
+            with self.server.context.wrap_socket(self.request, server_side=True):  # type: ignore[attr-defined]
+                pass
+        except (OSError, ssl.SSLError):
+            pass  # a refused or aborted handshake is an expected outcome here
+
+
 class _Sni(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         server = self.server
@@ -131,7 +157,7 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 HANDLERS = {"smtp": _Smtp, "plain": _Plain, "silent": _Silent, "sni": _Sni, "garbage": _Garbage,
-            "trickle": _Trickle}
+            "trickle": _Trickle, "smtp_trickle": _SmtpTrickle, "slow": _Slow}
 
 
 def main() -> None:

@@ -152,9 +152,15 @@ def profile_policy(name: str | None, build: WindowsBuild, option: str = "profile
 
 
 def check_policy_arguments(profile: str | None, overrides: Mapping | None, profile_option: str = "profile",
-                           overrides_option: str = "overrides") -> None:
+                           overrides_option: str = "overrides", required: bool = False) -> None:
     """Every problem with ``profile``/``overrides`` that does not depend on the build, so a task can answer it
-    before it contacts a host: unknown names, bad values, conflicts, and overrides that manage nothing."""
+    before it contacts a host: unknown names, bad values, conflicts, and overrides that manage nothing.
+
+    ``required``: the task applies a policy, so it needs one. ``overrides: null`` passes Ansible's
+    ``required_one_of`` (it counts an option that is present, whatever its value) and managed nothing (D12).
+    """
+    if required and profile is None and overrides is None:
+        overrides = {}
     if profile is not None and profile not in PROFILES:
         raise ValidationError([Problem(profile_option, unknown("profile", profile, PROFILES))])
     alone = parse_policy(overrides or {}, overrides_option)

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .deadlines import attempt_seconds, guarded_sockets
 from .model import Endpoint, FullScan
 from .outcomes import PROBE_ORDER, PROTOCOL_KEYS, EndpointStatus, Probe, ProtocolState, give_up
-from .probe import Connection, attempt_seconds, connection, probe
+from .probe import Connection, connection, probe
 from .results import endpoint_result, judged, scan_result, with_full
 from .scheduler import LimitedRunner
 from .sslyze_commands import FullRequest, scan_full
@@ -45,11 +46,23 @@ class ScanOptions:
         return tuple(version for version in PROBE_ORDER if version in self.protocols)
 
 
+def _rounds_seconds(versions: int, options: ScanOptions) -> float:
+    """``versions`` probes run ``per_endpoint`` at a time, each at most ``retries + 1`` attempts of
+    ``attempt_seconds`` each."""
+    return -(-versions // options.per_endpoint) * (options.retries + 1) * attempt_seconds(options.timeout)
+
+
 def endpoint_seconds(options: ScanOptions) -> float:
-    """An endpoint's hard deadline at depth protocols, counted from its first probe: its probes run
-    ``per_endpoint`` at a time, each at most ``retries + 1`` attempts of ``attempt_seconds`` each."""
-    rounds = -(-len(options.probe_order) // options.per_endpoint)
-    return rounds * (options.retries + 1) * attempt_seconds(options.timeout)
+    """An endpoint's hard deadline at depth protocols, counted from its first probe (the versions tried)."""
+    return _rounds_seconds(len(options.probe_order), options)
+
+
+def full_seconds(options: ScanOptions) -> float:
+    """An endpoint's budget at depth full, after its probes: twice the probe bound of all six versions, counted
+    from the first connection of its full scan (the certificate, group and renegotiation checks run whatever
+    ``protocols`` says). sslyze makes a few hundred handshakes there (one per suite); an honest server a long way
+    off needs well under half of this, a peer that stalls every handshake is cut at it."""
+    return 2 * _rounds_seconds(len(PROBE_ORDER), options)
 
 
 def resolve(target: Target) -> tuple[str | None, str | None]:
@@ -130,15 +143,17 @@ def scan(targets: list[Target], options: ScanOptions, progress: Progress | None 
                                                options.timeout, options.retries)
         jobs.extend((target.index, version) for version in options.probe_order)
     if jobs:
-        LimitedRunner(jobs, key=lambda job: job[0], work=state.run_probe, total=options.concurrency,
-                      per_key=options.per_endpoint, finished=state.probe_finished,
-                      key_done=state.endpoint_probed).run()
+        with guarded_sockets():
+            LimitedRunner(jobs, key=lambda job: job[0], work=state.run_probe, total=options.concurrency,
+                          per_key=options.per_endpoint, finished=state.probe_finished,
+                          key_done=state.endpoint_probed).run()
     if state.awaiting_full:
         requests = [FullRequest(index, state.conns[index],
                                 tuple(key for key, st in e.protocols.items()
                                       if st is not ProtocolState.REJECTED and key in options.protocols))
                     for index, e in state.awaiting_full.items()]
-        scan_full(requests, options.ca_file, options.per_endpoint, options.concurrency, state.full_done)
+        scan_full(requests, options.ca_file, options.per_endpoint, options.concurrency, full_seconds(options),
+                  state.full_done)
     endpoints = [state.endpoints[t.index] for t in targets]
     duration = time.monotonic() - state.started
     return scan_result(endpoints, options.policy, options.depth, duration)

@@ -1,19 +1,22 @@
 # Copyright: tlsguard contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A socket wrapper that gives a handshake one hard deadline and keeps the first bytes the peer sent.
+"""A socket wrapper that gives a connection one hard deadline and keeps the first bytes the peer sent in TLS.
 
 A socket timeout bounds one read only: a peer that trickles one byte every 2 s never trips a 5 s timeout and
 keeps a handshake alive for ever (campaign D23). nassl reads and writes through the Python socket object it is
-given, so each read here keeps the socket's own timeout but never waits past the deadline, and a read after the
-deadline raises ``socket.timeout`` (which sslyze reports as a handshake timeout). No thread is left blocked past it.
+given, and the STARTTLS dialogue reads the same object (``smtplib`` through a file made from it), so each read
+here keeps the socket's own timeout but never waits past the deadline, and a read after the deadline raises
+``socket.timeout`` (which sslyze reports as a timeout). No thread is left blocked past it.
 
 The bytes kept are the evidence that the peer speaks TLS at all (campaign D24): sslyze turns some OpenSSL
 errors on garbage (``illegal padding``, ``bad record mac``) into messages saying "TLS alert", so only a
-well-formed TLS record header in the reply counts.
+well-formed TLS record header in the reply counts. ``start_evidence`` is called where TLS begins, so a STARTTLS
+greeting is not taken for the reply.
 """
 
 from __future__ import annotations
 
+import io
 import socket
 import time
 
@@ -35,12 +38,19 @@ def is_tls_reply(data: bytes) -> bool:
 
 
 class GuardedSocket:
-    """Wraps a connected socket: every read ends by ``deadline`` (a ``time.monotonic()`` value)."""
+    """Wraps a connected socket: every read ends by ``deadline`` (a ``time.monotonic()`` value).
 
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
+    ``per_read`` is the limit of one read; by default the socket's own timeout, as sslyze set it.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float, per_read: float | None = None) -> None:
         self._sock = sock
         self._deadline = deadline
-        self._per_read = sock.gettimeout()  # the scan's timeout, as sslyze set it
+        self._per_read = sock.gettimeout() if per_read is None else per_read
+        self.first_bytes = b""
+
+    def start_evidence(self) -> None:
+        """Keep the bytes from here on: the TLS reply, not a STARTTLS dialogue before it."""
         self.first_bytes = b""
 
     def _left(self) -> float:
@@ -55,6 +65,16 @@ class GuardedSocket:
         if len(self.first_bytes) < _KEEP:
             self.first_bytes += data[: _KEEP - len(self.first_bytes)]
         return data
+
+    def recv_into(self, buffer: bytearray | memoryview, size: int = 0) -> int:
+        self._sock.settimeout(self._left())
+        return self._sock.recv_into(buffer, size)
+
+    def makefile(self, mode: str = "rb", *_args: object, **_kwargs: object) -> io.BufferedReader:
+        """A binary reader whose reads come back through ``recv_into`` (``smtplib`` reads replies this way)."""
+        if mode != "rb":
+            raise ValueError(f"only binary reading is guarded, not mode {mode!r}")
+        return io.BufferedReader(socket.SocketIO(self, "rb"))  # type: ignore[arg-type]  # duck-typed socket
 
     def send(self, data: bytes) -> int:
         self._sock.settimeout(self._left())

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import cast
 
+from .deadlines import AttemptDeadline, attempt_seconds
 from .guarded_socket import GuardedSocket, is_tls_reply
 from .outcomes import Probe
 
@@ -92,16 +93,12 @@ def connection(host: str, port: int, ip: str, sni: str | None, starttls: str | N
     return Connection(location, config, sni is not None)
 
 
-def attempt_seconds(timeout: float) -> float:
-    """The hard limit of one handshake attempt: the TCP connect, then every read of the handshake together."""
-    return 2 * timeout
-
-
 def probe(conn: Connection, version: str, retries: int, deadline: float | None = None) -> Probe:
     """One version's verdict; timeouts and unexpected errors are tried ``retries`` more times.
 
     Every attempt ends by ``attempt_seconds`` after it starts, and none runs past ``deadline`` (the
-    endpoint's, a ``time.monotonic()`` value).
+    endpoint's, a ``time.monotonic()`` value). The connect and a STARTTLS dialogue are bounded too when the scan
+    runs inside ``deadlines.guarded_sockets`` (``engine.scan`` does).
     """
     result = _handshake(conn, version, deadline)
     for _attempt in range(retries):
@@ -113,7 +110,8 @@ def probe(conn: Connection, version: str, retries: int, deadline: float | None =
 
 def _handshake(conn: Connection, version: str, deadline: float | None) -> Probe:
     timeout = float(conn.config.network_timeout)
-    until = time.monotonic() + attempt_seconds(timeout)
+    started = time.monotonic()
+    until = started + attempt_seconds(timeout)
     if deadline is not None:
         if deadline <= time.monotonic():
             return Probe("timeout", "the endpoint's deadline passed before this probe could start")
@@ -135,13 +133,17 @@ def _handshake(conn: Connection, version: str, deadline: float | None) -> Probe:
     hand_over = ssl_connection.ssl_client.set_underlying_socket
 
     def guarded(sock: object) -> None:
-        guards.append(GuardedSocket(cast(socket.socket, sock), until))
-        hand_over(cast(socket.socket, guards[-1]))
+        guard = sock if isinstance(sock, GuardedSocket) else GuardedSocket(cast(socket.socket, sock), until)
+        guard.start_evidence()
+        guards.append(guard)
+        hand_over(cast(socket.socket, guard))
 
-    # sslyze opens the socket inside connect(); wrapping it on hand-over bounds every read nassl makes.
+    # sslyze opens the socket inside connect(); on hand-over to nassl the TLS part begins, whose first bytes
+    # are the evidence. Outside guarded_sockets this wrap is what bounds the handshake's reads.
     setattr(ssl_connection.ssl_client, "set_underlying_socket", guarded)  # noqa: B010
     try:
-        ssl_connection.connect(should_retry_connection=False)
+        with AttemptDeadline(until):
+            ssl_connection.connect(should_retry_connection=False)
         return Probe("accepted", ssl_connection.ssl_client.get_current_cipher_name())
     except ClientCertificateRequested:
         return Probe("accepted", "the server asks for a client certificate")
@@ -158,6 +160,9 @@ def _handshake(conn: Connection, version: str, deadline: float | None) -> Probe:
     except ServerRejectedConnection:
         return Probe("unreachable", "connection refused")
     except ServerRejectedOpportunisticTlsNegotiation as err:
+        if time.monotonic() >= until - 0.05:  # smtplib words a read past the deadline as a disconnect
+            return Probe("timeout", f"the STARTTLS dialogue did not end within {until - started:.1f} s "
+                                    "(a peer that trickles)")
         return Probe("starttls_failed", f"STARTTLS failed: {err.error_message}")
     except ConnectionToServerFailed as err:
         return Probe("unreachable", err.error_message)

@@ -11,18 +11,17 @@ handshakes to learn nothing new.
 from __future__ import annotations
 
 import contextlib
-import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from . import iana_suites as facts
-from .guarded_socket import GuardedSocket
+from .deadlines import guarded_sockets
 from .model import Certificate, EphemeralKey, FullScan, Suite
 from .outcomes import PROTOCOL_KEYS
-from .probe import Connection, attempt_seconds
+from .probe import Connection
 from .targets import is_ip
 
 try:
@@ -31,7 +30,6 @@ try:
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
     from cryptography.utils import CryptographyDeprecationWarning
     from nassl.ephemeral_key_info import EcDhEphemeralKeyInfo
-    from nassl.ssl_client import SslClient
     from sslyze import (
         CertificateInfoExtraArgument,
         ScanCommand,
@@ -72,9 +70,18 @@ class FullRequest:
     enumerate: tuple[str, ...]  # protocol keys whose suites to list
 
 
+def _location(conn: Connection) -> tuple[str, str, int]:
+    return conn.location.hostname, str(conn.location.ip_address), conn.location.port
+
+
 def scan_full(requests: list[FullRequest], ca_file: str | None, per_endpoint: int, concurrency: int,
-              done: Callable[[int, FullScan], None]) -> None:
-    """Call ``done(key, full)`` as each endpoint finishes."""
+              budget: float, done: Callable[[int, FullScan], None]) -> None:
+    """Call ``done(key, full)`` as each endpoint finishes.
+
+    Every handshake ends within the probe's attempt limit, and every endpoint's whole scan within ``budget``
+    seconds from its first connection (campaign D23); an endpoint cut short says so in ``scan_errors.deadline``.
+    Targets with the same name, address and port share one budget.
+    """
     if not requests:
         return
     certificate = CertificateInfoExtraArgument(custom_ca_file=Path(ca_file)) if ca_file else None
@@ -91,33 +98,19 @@ def scan_full(requests: list[FullRequest], ca_file: str | None, per_endpoint: in
         scan_requests.append(scan_request)
     scanner = Scanner(per_server_concurrent_connections_limit=per_endpoint,
                       concurrent_server_scans_limit=max(1, concurrency // per_endpoint))
-    with _no_ip_literal_sni(), _bounded_handshakes(), warnings.catch_warnings():
+    budgets = {_location(request.conn): budget for request in requests}
+    with _no_ip_literal_sni(), guarded_sockets(budgets) as deadlines, warnings.catch_warnings():
         # sslyze's bundled trust stores hold old roots that cryptography warns about on every load.
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         scanner.queue_scans(scan_requests)
         for result in scanner.get_results():
             request = by_uuid[result.uuid]
-            done(request.key, _convert(result, request))
-
-
-@contextlib.contextmanager
-def _bounded_handshakes() -> Iterator[None]:
-    """Give every handshake sslyze's scanner makes the same hard limit as a probe's (campaign D23).
-
-    The scanner's threads are sslyze's, so the socket is wrapped where nassl receives it, for the time the
-    scanner runs; the socket's own timeout is the scan's ``timeout``. The original method is put back afterwards.
-    """
-    original = SslClient.set_underlying_socket
-
-    def hand_over(self, sock):
-        limit = attempt_seconds(sock.gettimeout() or 5.0)
-        original(self, cast(Any, GuardedSocket(sock, time.monotonic() + limit)))  # nassl only reads and writes
-
-    SslClient.set_underlying_socket = hand_over  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        SslClient.set_underlying_socket = original  # type: ignore[method-assign]
+            full = _convert(result, request)
+            if _location(request.conn) in deadlines.spent():
+                full = replace(full, scan_errors={**full.scan_errors, "deadline": (
+                    f"the full scan did not end within its {budget:.0f} s budget; the parts without a result were "
+                    "cut short")})
+            done(request.key, full)
 
 
 @contextlib.contextmanager

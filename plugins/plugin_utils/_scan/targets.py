@@ -64,10 +64,13 @@ def _hostname(text: str) -> str | None:
 
 
 def _port(value: object, option: str) -> int:
+    # ASCII digits only: '²'.isdigit() is True but int() refuses it, and int() reads fullwidth digits (D9).
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise ValidationError([Problem(option, f"port '{value}' is not a number from 1 to 65535")])
-    return int(text)
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 5 else 0
+    if isinstance(value, bool) or not 1 <= number <= 65535:
+        shown = text if len(text) <= 20 else f"{text[:20]}... ({len(text)} characters)"
+        raise ValidationError([Problem(option, f"port '{shown}' is not a number from 1 to 65535")])
+    return number
 
 
 def _host(value: object, option: str) -> str:

@@ -155,6 +155,15 @@ def test_bad_arguments_name_the_option():
     assert result["msg"].startswith("force[0]: unknown guard 'no_server'")
 
 
+@pytest.mark.parametrize("args", [{"overrides": {}}, {"overrides": None}])
+def test_tls_config_without_a_policy_is_refused_not_a_silent_no_op(args):
+    # Campaign D12: overrides {} or null without a profile said "nothing to change" (null passes required_one_of).
+    host = FakeHost(reply("stock_2008r2"))
+    result = run(tls_config, args, host)
+    assert result["failed"] and result["msg"].startswith("overrides: manages nothing: without a profile")
+    assert host.calls == []
+
+
 def test_restore_from_a_controller_file(tmp_path):
     backup = {"id": "b1", "status": "applied", "hostname": "WEB01",
               "created_keys": [{"hive": "HKLM", "key": TLS12_SERVER}],

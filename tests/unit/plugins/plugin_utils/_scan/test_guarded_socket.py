@@ -1,9 +1,10 @@
-"""What counts as TLS evidence in a reply (campaign D24), and the deadline every read of a handshake gets."""
+"""What counts as TLS evidence in a reply (campaign D24), and the deadline every read of a connection gets (D23)."""
 
 from __future__ import annotations
 
 import random
 import socket
+import threading
 import time
 
 import pytest
@@ -58,3 +59,49 @@ def test_each_read_keeps_the_sockets_own_timeout():
         with pytest.raises(socket.timeout):
             guarded.recv(1)
         assert time.monotonic() - started < 1
+
+
+def test_a_file_read_as_smtplib_reads_a_reply_is_cut_at_the_deadline_too():
+    # smtplib reads STARTTLS replies through sock.makefile('rb'); a greeting trickled one byte at a time never
+    # ends a line, and the file's reads must still stop at the deadline (campaign D23, the plaintext phase).
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        ours.settimeout(5)
+        guarded = GuardedSocket(ours, time.monotonic() + 1.0)
+        reader = guarded.makefile("rb")
+        stop = threading.Event()
+        started = time.monotonic()
+
+        def trickle():  # for 2.5 s: an unguarded read would end only 5 s after that, by the socket's timeout
+            while not stop.is_set() and time.monotonic() - started < 2.5:
+                theirs.send(b"x")
+                time.sleep(0.1)
+
+        sender = threading.Thread(target=trickle)
+        sender.start()
+        try:
+            with pytest.raises(socket.timeout):
+                reader.readline(8193)
+        finally:
+            stop.set()
+            sender.join()
+        assert time.monotonic() - started < 1.5
+
+
+def test_only_binary_reading_is_offered_as_a_file():
+    ours, theirs = socket.socketpair()
+    with ours, theirs, pytest.raises(ValueError):
+        GuardedSocket(ours, time.monotonic() + 1).makefile("w")
+
+
+def test_the_evidence_starts_where_tls_does():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        ours.settimeout(1)
+        guarded = GuardedSocket(ours, time.monotonic() + 5)
+        theirs.send(b"220 smtp ready\r\n")
+        guarded.recv(64)
+        guarded.start_evidence()
+        theirs.send(bytes.fromhex("15030300020228"))
+        guarded.recv(64)
+        assert is_tls_reply(guarded.first_bytes)

@@ -96,6 +96,11 @@ def test_every_mistake_is_reported_with_its_index_at_once():
                                "'port'"),
     ([True], "targets[0]: must be 'host[:port]' or a dict with host, port, ip, sni, starttls, name; got bool True"),
     ([{"host": "a", "port": True}], "targets[0].port: port 'True' is not a number from 1 to 65535"),
+    # Unicode digits never reach int() (campaign D9: '²' raised a ValueError), nor do 5,000 digits.
+    (["127.0.0.1:\u00b2"], "targets[0]: port '\u00b2' is not a number from 1 to 65535"),
+    ([{"host": "a", "port": "\u00b2"}], "targets[0].port: port '\u00b2' is not a number from 1 to 65535"),
+    (["a:\uff11\uff12"], "targets[0]: port '\uff11\uff12' is not a number from 1 to 65535"),
+    (["a:" + "9" * 5000], f"targets[0]: port '{'9' * 20}... (5000 characters)' is not a number from 1 to 65535"),
 ])
 def test_edge_messages(items, message):
     assert problems(items) == [message]

@@ -24,8 +24,6 @@ LEGACY_KEYS = ("ssl2_0", "ssl3_0", "tls1_0", "tls1_1")
 # The order probes are tried in: the versions that decide reachability and compliance first.
 PROBE_ORDER = ("tls1_2", "tls1_3", "tls1_1", "tls1_0", "ssl3_0", "ssl2_0")
 
-KINDS = ("accepted", "alert", "refused", "timeout", "unreachable", "starttls_failed", "error")
-
 
 class ProtocolState(StrEnum):
     """What the scan says about one protocol version of an endpoint."""

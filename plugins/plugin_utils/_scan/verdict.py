@@ -19,6 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ansible_collections.tlsguard.windows.plugins.module_utils._core.baselines import (
+    MOZILLA_TLS12_SUITES,
+    MOZILLA_TLS13_SUITES,
+)
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.protocols import BY_KEY
 
 from .model import Endpoint, EphemeralKey, FullScan, Problem, Suite, Verdict
@@ -26,14 +30,6 @@ from .outcomes import LEGACY_KEYS, EndpointStatus, ProtocolState
 
 POLICIES = ("enable", "enforce", "bsi", "mozilla_intermediate")
 
-MOZILLA_TLS12_SUITES = frozenset({
-    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
-    "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-})
-MOZILLA_TLS13_SUITES = frozenset({"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"})
 MOZILLA_CURVES = frozenset({"X25519", "secp256r1", "secp384r1"})  # prime256v1 is secp256r1
 MOZILLA_CERT_CURVES = frozenset({"secp256r1", "secp384r1"})
 MOZILLA_CERT_SIGNATURES = frozenset({"sha256WithRSAEncryption", "ecdsa-with-SHA256", "ecdsa-with-SHA384",

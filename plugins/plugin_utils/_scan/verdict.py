@@ -28,8 +28,6 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.protocols i
 from .model import Endpoint, EphemeralKey, FullScan, Problem, Suite, Verdict
 from .outcomes import LEGACY_KEYS, EndpointStatus, ProtocolState
 
-POLICIES = ("enable", "enforce", "bsi", "mozilla_intermediate")
-
 MOZILLA_CURVES = frozenset({"X25519", "secp256r1", "secp384r1"})  # prime256v1 is secp256r1
 MOZILLA_CERT_CURVES = frozenset({"secp256r1", "secp384r1"})
 MOZILLA_CERT_SIGNATURES = frozenset({"sha256WithRSAEncryption", "ecdsa-with-SHA256", "ecdsa-with-SHA384",
@@ -178,6 +176,8 @@ RULES: dict[str, tuple[_Rule, ...]] = {
     "mozilla_intermediate": (_no_legacy, _tls12_accepted,
                              _needs_full(_mozilla_suites, _mozilla_curves, _mozilla_certificate, _mozilla_features)),
 }
+# The scan policies are the profiles that say what an endpoint must accept (os_default says nothing).
+POLICIES = tuple(RULES)
 
 
 def evaluate(endpoint: Endpoint, policy: str) -> Verdict:

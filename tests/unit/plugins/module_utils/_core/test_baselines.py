@@ -13,9 +13,11 @@ from ansible_collections.tlsguard.windows.plugins.module_utils._core.baselines i
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.profiles import (
     BSI_SUITES,
     MOZILLA_INTERMEDIATE_SUITES,
+    PROFILES,
 )
 from ansible_collections.tlsguard.windows.plugins.module_utils._core.suites import SUITES
 from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan import iana_suites
+from ansible_collections.tlsguard.windows.plugins.plugin_utils._scan.verdict import POLICIES
 
 MOZILLA = MOZILLA_TLS12_SUITES | MOZILLA_TLS13_SUITES
 
@@ -40,3 +42,7 @@ def test_the_curve_suffix_is_all_that_is_dropped():
     suffixed = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P256"
     assert windows_iana_name(suffixed) == "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
     assert windows_iana_name("TLS_AES_128_GCM_SHA256") == "TLS_AES_128_GCM_SHA256"
+
+
+def test_every_scan_policy_is_a_profile_of_the_same_name():
+    assert set(POLICIES) == set(PROFILES) - {"os_default"}

@@ -82,15 +82,28 @@ def test_bad_options_are_named(lab, tmp_path):
     assert not (tmp_path / "store").exists()
 
 
+def fleet_lab(tmp_path_factory, name: str, inventory_text: str):
+    """A lab started from a fleet inventory written as ``inventory_text``."""
+    inventory = tmp_path_factory.mktemp(name) / "fleet.yml"
+    inventory.write_text(inventory_text)
+    return start_lab(tmp_path_factory.mktemp(name) / "lab", fleet.from_file(inventory))
+
+
+SEEDED_FLEET = """all:
+  hosts:
+    clean01: {lab_os: '2019', lab_usage_history_days: 10}
+    legacy01:
+      lab_os: '2019'
+      lab_usage_history_days: 10
+      lab_legacy_clients:
+        - {protocol: tls1_1, client_ip: 10.7.7.7, user_agent: Java/1.7.0_80}
+"""
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
     """lab_usage_history_days (SYNTHETIC history) on both hosts; legacy clients replayed on one."""
-    inventory = tmp_path_factory.mktemp("fleet") / "fleet.yml"
-    inventory.write_text("all:\n  hosts:\n    clean01:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
-                         "    legacy01:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
-                         "      lab_legacy_clients:\n"
-                         "        - {protocol: tls1_1, client_ip: 10.7.7.7, user_agent: Java/1.7.0_80}\n")
-    handle = start_lab(tmp_path_factory.mktemp("seeded") / "lab", fleet.from_file(inventory))
+    handle = fleet_lab(tmp_path_factory, "seeded", SEEDED_FLEET)
     yield handle
     handle.stop()
 
@@ -141,17 +154,22 @@ def test_eventlogging_set_after_the_boot_covers_nothing_until_the_host_restarts(
         "%Y-%m-%dT%H:%M:%SZ"), after
 
 
+EXCHANGE_FLEET = """all:
+  hosts:
+    mail01: {lab_os: '2019', lab_usage_history_days: 10, lab_smtp_clients: []}
+    mail02:
+      lab_os: '2019'
+      lab_usage_history_days: 10
+      lab_smtp_clients:
+        - {protocol: tls1_0, client_ip: 10.7.7.7, ehlo: scanner.corp.example}
+        - {protocol: tls1_2, client_ip: 10.8.8.8, ehlo: mx.partner.example}
+"""
+
+
 @pytest.fixture(scope="module")
 def exchange(tmp_path_factory):
     """Two Exchange hosts with 10 days of SYNTHETIC history; one also logged a TLS 1.0 SMTP client today."""
-    inventory = tmp_path_factory.mktemp("exchange") / "fleet.yml"
-    inventory.write_text("all:\n  hosts:\n    mail01:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
-                         "      lab_smtp_clients: []\n"
-                         "    mail02:\n      lab_os: '2019'\n      lab_usage_history_days: 10\n"
-                         "      lab_smtp_clients:\n"
-                         "        - {protocol: tls1_0, client_ip: 10.7.7.7, ehlo: scanner.corp.example}\n"
-                         "        - {protocol: tls1_2, client_ip: 10.8.8.8, ehlo: mx.partner.example}\n")
-    handle = start_lab(tmp_path_factory.mktemp("exchange") / "lab", fleet.from_file(inventory))
+    handle = fleet_lab(tmp_path_factory, "exchange", EXCHANGE_FLEET)
     yield handle
     handle.stop()
 

@@ -149,4 +149,5 @@ def test_the_scan_result_is_json_and_has_the_full_keys_only_at_full_depth():
         assert json.loads(json.dumps(result)) == result
         assert ("cipher_suites" in result["endpoints"][0]) is has_full
         assert result["summary"] == summarize([endpoint], "enforce", depth, 0.5)
-        assert type(result["endpoints"][0]["status"]) is str  # not the enum: Ansible gets plain values
+        status = result["endpoints"][0]["status"]
+        assert isinstance(status, str) and not isinstance(status, EndpointStatus)  # Ansible gets plain values

@@ -122,8 +122,7 @@ class _Scan:
 
     def full_done(self, index: int, full: FullScan) -> None:
         endpoint = self.awaiting_full.pop(index)
-        self.final(index, with_full(endpoint, full, time.monotonic() - self.first_start[index],
-                                    self.options.protocols))
+        self.final(index, with_full(endpoint, full, time.monotonic() - self.first_start[index]))
 
 
 def scan(targets: list[Target], options: ScanOptions, progress: Progress | None = None) -> dict:
@@ -150,7 +149,8 @@ def scan(targets: list[Target], options: ScanOptions, progress: Progress | None 
     if state.awaiting_full:
         requests = [FullRequest(index, state.conns[index],
                                 tuple(key for key, st in e.protocols.items()
-                                      if st is not ProtocolState.REJECTED and key in options.protocols))
+                                      if st is not ProtocolState.REJECTED and key in options.protocols),
+                                tuple(key for key, st in e.protocols.items() if st is ProtocolState.REJECTED))
                     for index, e in state.awaiting_full.items()]
         scan_full(requests, options.ca_file, options.per_endpoint, options.concurrency, full_seconds(options),
                   state.full_done)

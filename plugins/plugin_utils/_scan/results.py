@@ -33,12 +33,9 @@ def endpoint_result(target: Target, ip: str | None, probes: Mapping[str, Probe],
                     probe=details, duration=duration)
 
 
-def with_full(endpoint: Endpoint, full: FullScan, duration: float, asked: Collection[str] = PROTOCOL_KEYS) -> Endpoint:
+def with_full(endpoint: Endpoint, full: FullScan, duration: float) -> Endpoint:
     """The endpoint with its full-depth data; a completed suite enumeration also settles a version the probe
-    left unknown. sslyze lists nothing for a version it was not asked to enumerate: versions not ``asked`` stay
-    unknown."""
-    full = replace(full, cipher_suites={key: suites if key in asked else None
-                                        for key, suites in full.cipher_suites.items()})
+    left unknown."""
 
     def settled(key: str, state: ProtocolState) -> ProtocolState:
         listed = full.cipher_suites.get(key)

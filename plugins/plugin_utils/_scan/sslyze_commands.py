@@ -68,6 +68,7 @@ class FullRequest:
     key: int  # the endpoint's index in the scan
     conn: Connection
     enumerate: tuple[str, ...]  # protocol keys whose suites to list
+    rejected: tuple[str, ...]  # protocol keys the probe saw refused: nothing to list (others not listed stay unknown)
 
 
 def _location(conn: Connection) -> tuple[str, str, int]:
@@ -160,8 +161,8 @@ def _convert(result, request: FullRequest) -> FullScan:
             suites[key] = tuple(_suite(s) for s in attempt.result.accepted_cipher_suites)
         elif attempt.status == ScanCommandAttemptStatusEnum.ERROR:
             errors[key] = _attempt_error(attempt)
-        elif key not in request.enumerate:
-            suites[key] = ()  # refused in the probe: nothing to list
+        elif key in request.rejected:
+            suites[key] = ()
     # scan_errors names the failed commands in this order.
     curves = _completed(scan, "ELLIPTIC_CURVES", "curves", errors)
     certificate = _completed(scan, "CERTIFICATE_INFO", "certificate", errors)
